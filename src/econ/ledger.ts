@@ -1,0 +1,105 @@
+import { add, mul, ratio, roundHalfEven, ZERO, type Ratio } from './exact.js';
+import {
+  isPaid,
+  priceFactor,
+  pricesFor,
+  pricingSegments,
+  TOKEN_CLASSES,
+  type PriceBook,
+  type PricingSegment,
+  type TokenClass,
+} from './pricebook.js';
+
+/** A pool of identical nodes (e.g. prefill, decode) and the token side its cost is charged to. */
+export interface PoolSpec {
+  name: string;
+  /** 'input': prefill; 'output': decode; 'both': a pool that does both. */
+  serves: 'input' | 'output' | 'both';
+  gpusPerNode: number;
+  gpuHourUsd: Ratio;
+}
+
+/** Tokens of one model on one channel within one bucket. Counts are whole tokens. */
+export interface TrafficCell {
+  model: string;
+  channel: string;
+  inputCacheHit: number;
+  inputCacheMiss: number;
+  output: number;
+}
+
+/** What happened in one bucket: node time by pool and tokens served, before any money. */
+export interface BucketUsage {
+  startMs: number;
+  endMs: number;
+  /** Node-milliseconds per pool, in the order of the ledger's pools. */
+  nodeMsByPool: readonly number[];
+  peakNodesByPool: readonly number[];
+  /** The most nodes up at once across all pools. */
+  peakNodes: number;
+  traffic: readonly TrafficCell[];
+}
+
+/** A bucket with its money posted, each line rounded once to the micro-dollar. */
+export interface LedgerBucket extends BucketUsage {
+  costMicrosByPool: readonly bigint[];
+  /** Per traffic cell, per token class (TOKEN_CLASSES order). */
+  theoreticalMicros: readonly (readonly bigint[])[];
+  realizedMicros: readonly (readonly bigint[])[] | null;
+}
+
+export interface Ledger {
+  pools: readonly PoolSpec[];
+  buckets: readonly LedgerBucket[];
+  theoretical: PriceBook;
+  realized: PriceBook | null;
+}
+
+const MS_PER_HOUR = 3_600_000n;
+const MICROS_PER_USD = 1_000_000n;
+
+/** Cost of `nodeMs` node-milliseconds of a pool, in micro-dollars, exact before the one rounding. */
+export function poolCostMicros(pool: PoolSpec, nodeMs: number): bigint {
+  const gpuHours = ratio(BigInt(nodeMs) * BigInt(pool.gpusPerNode), MS_PER_HOUR);
+  return roundHalfEven(mul(mul(gpuHours, pool.gpuHourUsd), ratio(MICROS_PER_USD)));
+}
+
+/**
+ * Revenue of one traffic cell in a bucket, per token class, in micro-dollars. A price of p USD per
+ * million tokens is p micro-dollars per token, so micros = tokens x p x (share of bucket) x factor.
+ */
+export function cellRevenueMicros(book: PriceBook, segments: readonly PricingSegment[], cell: TrafficCell): bigint[] {
+  if (!isPaid(book, cell.channel)) return TOKEN_CLASSES.map(() => 0n);
+  return TOKEN_CLASSES.map((tokenClass: TokenClass) => {
+    let exact: Ratio = ZERO;
+    for (const segment of segments) {
+      const prices = pricesFor(segment.version, cell.model);
+      if (!prices) throw new Error(`price book "${book.name}" has no price for model ${cell.model}`);
+      const perToken = mul(prices[tokenClass], priceFactor(segment.activeRules, cell.model));
+      exact = add(exact, mul(mul(perToken, segment.fraction), ratio(cell[tokenClass])));
+    }
+    return roundHalfEven(exact);
+  });
+}
+
+/** Posts every bucket: pool costs and both revenues. */
+export function buildLedger(
+  pools: readonly PoolSpec[],
+  usage: readonly BucketUsage[],
+  theoretical: PriceBook,
+  realized: PriceBook | null,
+): Ledger {
+  const buckets = usage.map((bucket): LedgerBucket => {
+    const revenue = (book: PriceBook) => {
+      const segments = pricingSegments(book, bucket.startMs, bucket.endMs);
+      return bucket.traffic.map((cell) => cellRevenueMicros(book, segments, cell));
+    };
+    return {
+      ...bucket,
+      costMicrosByPool: pools.map((pool, p) => poolCostMicros(pool, bucket.nodeMsByPool[p])),
+      theoreticalMicros: revenue(theoretical),
+      realizedMicros: realized ? revenue(realized) : null,
+    };
+  });
+  return { pools, buckets, theoretical, realized };
+}
