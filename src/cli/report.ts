@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { readScenarioFile } from '../io/scenario-file.js';
+import { writeFileAtomic } from '../io/files.js';
+import { buildStatement } from '../report/build-statement.js';
+import { renderHourlyCsv } from '../report/csv.js';
+import { renderStatementText } from '../report/terminal.js';
+import { scenarioLedger } from '../scenario/ledger.js';
+import type { CliIo } from './main.js';
+
+interface ReportOptions {
+  json?: boolean;
+  csv?: string;
+  html?: string;
+}
+
+export function registerReport(program: Command, io: CliIo): void {
+  program
+    .command('report')
+    .description('price a scenario\'s fleet and traffic: cost, theoretical and realized revenue, margins, by hour')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--json', 'print the statement as one JSON object')
+    .option('--csv <file>', 'write the hourly rows as CSV')
+    .option('--html <file>', 'write a self-contained HTML report with charts')
+    .action((scenarioPath: string, options: ReportOptions) => {
+      const scenario = readScenarioFile(scenarioPath);
+      const statement = buildStatement(scenario, scenarioLedger(scenario));
+      // Render every output before writing any, so a failure leaves no partial set of files.
+      const csv = options.csv ? renderHourlyCsv(statement) : null;
+      if (options.csv && csv !== null) writeFileAtomic(options.csv, csv);
+      io.stdout(options.json ? `${JSON.stringify(statement, null, 2)}\n` : renderStatementText(statement));
+    });
+}
