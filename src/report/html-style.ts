@@ -31,9 +31,10 @@ h1 { margin: 4px 0 6px; font-size: 28px; line-height: 1.2; font-weight: 650; }
 h2 { font-size: 19px; margin: 34px 0 4px; font-weight: 650; }
 h3 { font-size: 13px; margin: 0 0 8px; color: var(--muted); font-weight: 600; letter-spacing: .06em; text-transform: uppercase; }
 .caption { margin: 0 0 8px; color: var(--muted); font-size: 14px; }
-.kpi-groups { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+.kpi-groups { display: grid; grid-template-columns: 3fr 2fr; gap: 16px; }
 .kpi-group { background: var(--panel); border-radius: 8px; padding: 14px 16px 10px; }
 .kpis { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 4px 16px; margin: 0; }
+.kpis.two { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 .kpi { margin: 0 0 10px; }
 .kpi dt { color: var(--muted); font-size: 13px; }
 .kpi dd { margin: 0; font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums; line-height: 1.25; }
@@ -43,7 +44,7 @@ h3 { font-size: 13px; margin: 0 0 8px; color: var(--muted); font-weight: 600; le
 .kpi.realized dd { color: var(--realized); }
 .note { color: var(--muted); font-size: 13px; margin: 8px 0 0; }
 .scenario-flag { display: inline-block; font-size: 11px; font-weight: 600; letter-spacing: .04em; text-transform: uppercase;
-  color: var(--realized); border: 1px solid var(--realized); border-radius: 3px; padding: 0 4px; margin-left: 4px; vertical-align: 1px; }
+  color: var(--realized); border: 1px solid var(--realized); border-radius: 3px; padding: 0 4px; margin-right: 2px; vertical-align: 1px; }
 figure { margin: 0; }
 figure svg { display: block; width: 100%; height: auto; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; font-size: 14px; }

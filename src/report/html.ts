@@ -94,6 +94,7 @@ function lede(statement: StatementJson): string {
 
 function headline(statement: StatementJson): string {
   const totals = statement.totals;
+  const perMillion = (usd: number | null) => (usd === null ? '–' : formatUsd(usd));
   const money = [
     kpi('Cost', formatUsd(totals.costUsd), `${formatNumber(totals.nodeHours)} node-hours`, 'cost'),
     kpi('Theoretical revenue', formatUsd(totals.theoreticalRevenueUsd), `profit ${formatUsd(totals.theoreticalProfitUsd)}`, 'theoretical'),
@@ -101,27 +102,29 @@ function headline(statement: StatementJson): string {
   ];
   if (totals.realizedRevenueUsd !== null) {
     money.push(
-      kpi(`Realized revenue ${SCENARIO_FLAG}`, formatUsd(totals.realizedRevenueUsd),
-        totals.realizedProfitUsd === null ? null : `profit ${formatUsd(totals.realizedProfitUsd)}`, 'realized'),
-      kpi(`Realized cost-profit margin ${SCENARIO_FLAG}`,
+      kpi('Realized revenue', formatUsd(totals.realizedRevenueUsd),
+        `${SCENARIO_FLAG} profit ${totals.realizedProfitUsd === null ? '–' : formatUsd(totals.realizedProfitUsd)}`, 'realized'),
+      kpi('Realized cost-profit margin',
         totals.realizedCostProfitMargin === null ? '–' : formatPercent(totals.realizedCostProfitMargin),
-        totals.realizedGrossMargin === null ? null : `gross margin ${formatPercent(totals.realizedGrossMargin)}`),
+        `${SCENARIO_FLAG} gross margin ${totals.realizedGrossMargin === null ? '–' : formatPercent(totals.realizedGrossMargin)}`),
+      '<div class="kpi"></div>',
     );
   }
-  const perMillion = (usd: number | null) => (usd === null ? '–' : formatUsd(usd));
-  const capacity = [
-    kpi('Average nodes', formatNumber(totals.averageNodes), `peak ${formatNumber(totals.peakNodes)}`),
-    kpi('Input tokens', formatTokens(totals.inputTokens), `${share(totals.cacheHitInputTokens, totals.inputTokens)} cache hits`),
-    kpi('Output tokens', formatTokens(totals.outputTokens), null),
+  money.push(
     kpi('Cost per M input tokens', perMillion(totals.costPerMillionInputTokensUsd), null),
     kpi('Cost per M output tokens', perMillion(totals.costPerMillionOutputTokensUsd), null),
+  );
+  const fleet = [
+    kpi('Average nodes', formatNumber(totals.averageNodes), `peak ${formatNumber(totals.peakNodes)}`),
     kpi('Node-hours', formatNumber(totals.nodeHours), null),
+    kpi('Input tokens', formatTokens(totals.inputTokens), `${share(totals.cacheHitInputTokens, totals.inputTokens)} cache hits`),
+    kpi('Output tokens', formatTokens(totals.outputTokens), null),
   ];
   return (
     `<section class="kpi-groups" aria-label="Headline figures">` +
-    `<div class="kpi-group"><h3>Money</h3><dl class="kpis">${money.join('')}</dl></div>` +
-    `<div class="kpi-group"><h3>Fleet and traffic</h3><dl class="kpis">${capacity.join('')}</dl>` +
-    `<p class="note">${escapeHtml(totals.costAttribution)}</p></div></section>`
+    `<div class="kpi-group"><h3>Money</h3><dl class="kpis">${money.join('')}</dl>` +
+    `<p class="note">${escapeHtml(totals.costAttribution)}</p></div>` +
+    `<div class="kpi-group"><h3>Fleet and traffic</h3><dl class="kpis two">${fleet.join('')}</dl></div></section>`
   );
 }
 

@@ -31,17 +31,18 @@ export function poolNames(statement: StatementJson): string[] {
 export function buildNodeCountOption(statement: StatementJson, options: ChartTitleOptions = {}): EChartsOption {
   const steps = statement.nodeSteps;
   const last = steps[steps.length - 1];
-  // The last step holds until the window end; without this point the line would stop at its start.
-  const closesWindow =
-    last !== undefined && toEpochMs(last.at) < toEpochMs(statement.window.end) ? [last] : [];
-  const withEnd = [...steps.map((step) => ({ at: step.at, step })), ...closesWindow.map((step) => ({ at: statement.window.end, step }))];
+  // The last step holds until the window end; without a point there the line would stop at its start.
+  const withEnd =
+    last !== undefined && toEpochMs(last.at) < toEpochMs(statement.window.end)
+      ? [...steps, { ...last, at: statement.window.end }]
+      : steps;
   const pools = poolNames(statement);
   const series: TimeSeries[] = [];
   if (pools.length >= 2) {
     pools.forEach((pool, index) => {
       series.push({
         name: pool,
-        points: withEnd.map(({ at, step }) => [at, step.byPool[pool] ?? 0] as const),
+        points: withEnd.map((step) => [step.at, step.byPool[pool] ?? 0] as const),
         step: true,
         area: true,
         stack: 'pools',
@@ -52,7 +53,7 @@ export function buildNodeCountOption(statement: StatementJson, options: ChartTit
   }
   series.push({
     name: 'total',
-    points: withEnd.map(({ at, step }) => [at, step.nodes] as const),
+    points: withEnd.map((step) => [step.at, step.nodes] as const),
     step: true,
     area: pools.length < 2,
     color: pools.length < 2 ? colorFor('decode', 1) : SERIES_COLORS.total,

@@ -21,7 +21,8 @@ export const SERIES_COLORS = {
 } as const;
 
 /** Colours for series without a named colour (pools, models, percentiles), in order. */
-export const PALETTE: readonly string[] = ['#7fb2d9', '#3b6fb6', '#9a7cc4', '#5aa9a0', '#c9a227', '#c4607a'];
+// Muted first two (pools), so fleet charts never look like the money charts' revenue blue.
+export const PALETTE: readonly string[] = ['#b3c6de', '#6f8fb9', '#9a7cc4', '#5aa9a0', '#c9a227', '#c4607a'];
 
 /** Colour for the pool or series at `index`, with the usual pool names pinned so they never swap. */
 export function colorFor(name: string, index: number): string {

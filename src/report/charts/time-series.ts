@@ -89,18 +89,28 @@ export function buildTimeSeriesOption(spec: TimeSeriesChartSpec): EChartsOption 
       showSymbol: false,
       color,
       lineStyle: { color, width: line.lineWidthPx ?? 2, type: line.dashed === true ? 'dashed' : 'solid' },
-      areaStyle: line.area === true ? { color, opacity: 0.55 } : undefined,
+      // Opaque fill so the legend swatch shows the colour the reader sees.
+      areaStyle: line.area === true ? { color, opacity: 1 } : undefined,
       emphasis: { disabled: true },
       z: line.area === true ? 2 : 3,
     };
   });
-  const firstSeries = series[0];
-  if (firstSeries !== undefined && spec.referenceLines !== undefined && spec.referenceLines.length > 0) {
-    firstSeries.markLine = {
+  // On the last series, which is drawn on top, so stacked areas never hide the reference lines.
+  const topSeries = series[series.length - 1];
+  if (topSeries !== undefined && spec.referenceLines !== undefined && spec.referenceLines.length > 0) {
+    topSeries.markLine = {
       silent: true,
       symbol: 'none',
       lineStyle: { color: MUTED_INK, type: 'dashed', width: 1 },
-      label: { position: 'insideEndTop', color: MUTED_INK, fontSize: 12, formatter: '{b}' },
+      label: {
+        position: 'insideEndTop',
+        color: INK,
+        fontSize: 12,
+        formatter: '{b}',
+        backgroundColor: 'rgba(255,255,255,0.85)',
+        padding: [1, 8],
+        borderRadius: 2,
+      },
       data: spec.referenceLines.map((line) => ({ name: line.label, yAxis: line.value })),
     };
   }
