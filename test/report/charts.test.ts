@@ -75,6 +75,16 @@ describe('node count chart', () => {
     expect(wallClockAxisLabel({ ...statement.window, timeZone: 'UTC' })(0)).toBe('04:00');
   });
 
+  it('follows daylight-saving changes in the zone', () => {
+    const label = wallClockAxisLabel({
+      start: '2025-03-09T00:00:00-05:00',
+      end: '2025-03-10T00:00:00-04:00',
+      timeZone: 'America/New_York',
+    });
+    expect(label(1)).toBe('01:00');
+    expect(label(3)).toBe('04:00'); // clocks jump from 02:00 to 03:00
+  });
+
   it('draws a single pool as one filled total', () => {
     const single = { ...statement, nodeSteps: statement.nodeSteps.map((step) => ({ ...step, byPool: { all: step.nodes } })) };
     const series = buildNodeCountOption(single).series as Array<{ name: string }>;

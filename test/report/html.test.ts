@@ -69,6 +69,18 @@ describe('renderStatementHtml', () => {
     expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
+  it('renders an empty day without failing', () => {
+    const empty = statementFromReference();
+    empty.nodeSteps = [];
+    empty.hourly = [];
+    empty.totals.pools = {};
+    empty.totals.byModel = {};
+    empty.totals.byChannel = {};
+    const page = renderStatementHtml(empty);
+    expect(page.match(/<svg\b/g)).toHaveLength(2);
+    expect(page).not.toContain('shrinking to');
+  });
+
   it('is deterministic', () => {
     expect(renderStatementHtml(statementFromReference())).toBe(html);
   });
