@@ -3,6 +3,7 @@ import { readScenarioFile } from '../io/scenario-file.js';
 import { writeFileAtomic } from '../io/files.js';
 import { buildStatement } from '../report/build-statement.js';
 import { renderHourlyCsv } from '../report/csv.js';
+import { renderStatementHtml } from '../report/html.js';
 import { renderStatementText } from '../report/terminal.js';
 import { scenarioLedger } from '../scenario/ledger.js';
 import type { CliIo } from './main.js';
@@ -25,8 +26,10 @@ export function registerReport(program: Command, io: CliIo): void {
       const scenario = readScenarioFile(scenarioPath);
       const statement = buildStatement(scenario, scenarioLedger(scenario));
       // Render every output before writing any, so a failure leaves no partial set of files.
-      const csv = options.csv ? renderHourlyCsv(statement) : null;
-      if (options.csv && csv !== null) writeFileAtomic(options.csv, csv);
+      const files: Array<[string, string]> = [];
+      if (options.csv) files.push([options.csv, renderHourlyCsv(statement)]);
+      if (options.html) files.push([options.html, renderStatementHtml(statement)]);
+      for (const [path, text] of files) writeFileAtomic(path, text);
       io.stdout(options.json ? `${JSON.stringify(statement, null, 2)}\n` : renderStatementText(statement));
     });
 }

@@ -3,6 +3,8 @@
  * charts place points by real elapsed time and label them in the scenario's zone, never the zone of the
  * machine that renders them (so output is the same everywhere).
  */
+import { DateTime, FixedOffsetZone } from 'luxon';
+import { parseTimeZone } from '../econ/clock.js';
 
 const ISO_WITH_OFFSET =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -51,48 +53,20 @@ export function formatOffset(offsetMinutes: number): string {
   return `UTC${sign}${hours}:${minutes}`;
 }
 
-function pad2(value: number): string {
-  return String(value).padStart(2, '0');
-}
-
 export interface WallClock {
   date: string;
   time: string;
 }
 
 /**
- * Turns instants into wall-clock date and time in `timeZone` (an IANA name). When the zone is not one the
- * runtime knows (or is an offset like "+08:00"), it falls back to the fixed `fallbackOffsetMinutes`.
+ * Turns instants into wall-clock date and time in `timeZone` (any zone the scenario accepts: UTC,
+ * +08:00, UTC+8 or an IANA name); an unknown name falls back to the fixed `fallbackOffsetMinutes`.
  */
 export function wallClockIn(timeZone: string, fallbackOffsetMinutes: number): (epochMs: number) => WallClock {
-  let format: Intl.DateTimeFormat | null = null;
-  try {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-  } catch {
-    format = null;
-  }
-  if (format !== null) {
-    const zoned = format;
-    return (epochMs) => {
-      const parts: Record<string, string> = {};
-      for (const part of zoned.formatToParts(epochMs)) parts[part.type] = part.value;
-      return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
-    };
-  }
+  const zone = parseTimeZone(timeZone) ?? FixedOffsetZone.instance(fallbackOffsetMinutes);
   return (epochMs) => {
-    const shifted = new Date(epochMs + fallbackOffsetMinutes * 60_000);
-    return {
-      date: `${shifted.getUTCFullYear()}-${pad2(shifted.getUTCMonth() + 1)}-${pad2(shifted.getUTCDate())}`,
-      time: `${pad2(shifted.getUTCHours())}:${pad2(shifted.getUTCMinutes())}`,
-    };
+    const local = DateTime.fromMillis(epochMs, { zone });
+    return { date: local.toFormat('yyyy-MM-dd'), time: local.toFormat('HH:mm') };
   };
 }
 

@@ -59,3 +59,16 @@ describe('tokenfleet report', () => {
     expect(stderr).toBe('tokenfleet: no/such/scenario.yaml: cannot read: no such file\n');
   });
 });
+
+describe('tokenfleet report --html', () => {
+  it('writes one self-contained page with both charts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenfleet-'));
+    const htmlPath = join(dir, 'report.html');
+    const { code } = await run('report', DEEPSEEK_SCENARIO, '--html', htmlPath);
+    expect(code).toBe(0);
+    const html = readFileSync(htmlPath, 'utf8');
+    expect(html.match(/<svg[\s>]/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(html).toContain('$87,072');
+    expect(html).not.toMatch(/<script|<link|src="http/);
+  });
+});
