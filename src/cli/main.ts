@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isInputError } from '../errors.js';
+import { registerPerf } from './perf.js';
 
 /** Where the CLI writes; tests pass their own to capture output. */
 export interface CliIo {
@@ -18,6 +19,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .description('A digital twin of an LLM inference fleet joined to an exact economics ledger')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerPerf(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
