@@ -40,6 +40,8 @@ interface PerfOptions {
   expertSkew?: string;
   eplb?: boolean;
   precision?: string;
+  mtp?: string;
+  mtpAcceptance?: string;
   json?: boolean;
 }
 
@@ -84,6 +86,12 @@ function layoutFrom(options: PerfOptions, routedExperts: number): UnitLayoutInpu
     imbalance = { kind: 'distribution', expertLoads: zipfExpertLoads(routedExperts, skew), eplb: options.eplb === true };
   }
   if (imbalance) layout.imbalance = imbalance;
+  if (options.mtp !== undefined) layout.speculativeTokens = number(options.mtp, '--mtp', true, 0);
+  if (options.mtpAcceptance !== undefined) {
+    const rate = number(options.mtpAcceptance, '--mtp-acceptance', false, 0);
+    if (rate > 1) throw new InputError(`--mtp-acceptance expects a number <= 1, got "${options.mtpAcceptance}"`);
+    layout.acceptanceRate = rate;
+  }
   return layout;
 }
 
@@ -96,6 +104,7 @@ function describe(result: PerfResult): string {
   const l = result.layout;
   const b = result.breakdown;
   const m = result.memory;
+  const mtp = l.speculativeTokens > 0 ? `, MTP ${l.speculativeTokens} draft @ ${l.acceptanceRate}` : '';
   const experts = l.expertsPerGpu > 0 ? `, ep ${l.ep} (${l.expertsPerGpu} expert slots/GPU, ${l.redundantExperts} redundant)` : '';
   const batch =
     result.phase === 'decode'
@@ -103,7 +112,7 @@ function describe(result: PerfResult): string {
       : `${fmt(result.batch.tokensPerGpu)} new tokens/GPU in ${fmt(result.batch.sequencesPerGpu, 1)} prompts, ${fmt(result.batch.contextTokensPerGpu)} cached`;
   const share = (seconds: number): string => `${ms(seconds).padStart(12)}  ${fmt((100 * seconds) / result.stepSeconds, 1).padStart(5)}%`;
   return [
-    `${result.model} on ${l.nodes} x ${l.gpusPerNode} ${result.gpu} (${result.phase}; tp ${l.tp}, dp ${l.dataParallel}${experts}; overlap ${l.overlap})`,
+    `${result.model} on ${l.nodes} x ${l.gpusPerNode} ${result.gpu} (${result.phase}; tp ${l.tp}, dp ${l.dataParallel}${experts}; overlap ${l.overlap}${mtp})`,
     `batch: ${batch}`,
     `step ${ms(result.stepSeconds)} | ${fmt(result.tokensPerSecondPerGpu)} tok/s/GPU | ${fmt(result.tokensPerSecondPerNode)} tok/s/node | ${fmt(result.tokensPerSecondPerUser, 1)} tok/s/user`,
     'where the time goes (busy time per step on the most-loaded GPU, % of step):',
@@ -186,6 +195,8 @@ export function registerPerf(program: Command, io: CliIo): void {
     .option('--imbalance <factor>', 'most-loaded GPU expert rows over the mean (>= 1)')
     .option('--expert-skew <s>', 'Zipf skew of expert loads (0 = uniform); placement round-robin unless --eplb')
     .option('--eplb', 'replicate hot experts into the redundant slots (with --expert-skew)')
+    .option('--mtp <n>', 'decode: draft tokens per step (multi-token prediction / speculative decoding)')
+    .option('--mtp-acceptance <p>', 'decode: acceptance rate of each draft token (default 0.85)')
     .option('--batch-per-gpu <n>', 'decode: sequences per GPU', undefined)
     .option('--kv-len <n>', 'decode: mean KV length per sequence', '4096')
     .option('--tokens-per-gpu <n>', 'prefill: new tokens per GPU per step', '16384')

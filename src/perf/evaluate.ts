@@ -43,6 +43,7 @@ export interface StepBreakdown {
     denseLayerSeconds: number;
     attentionCoreSeconds: number;
     lmHeadSeconds: number;
+    draftSeconds: number;
     /** One micro-batch in one layer, seconds per stage. */
     stages: Stages;
   };
@@ -94,15 +95,16 @@ export function breakdownOf(trace: StepTrace, imbalance: number): StepBreakdown 
   const k = trace.computeStretch;
   const gemmSeconds =
     allRuns * (s.attnIn + s.attnOut) + moeRuns * (s.shared + s.router) + denseRuns * s.denseFfn + trace.lmHeadSeconds;
+  // MTP drafting is reported whole under other (it is one more layer and head per draft token).
   const attentionSeconds = allRuns * trace.attentionCoreSeconds;
   const moeExpertSeconds = moeRuns * s.experts;
-  const otherSeconds = moeRuns * s.other + denseRuns * s.denseOther;
+  const otherSeconds = moeRuns * s.other + denseRuns * s.denseOther + trace.draftSeconds;
   const dispatchSeconds = moeRuns * s.dispatch;
   const combineSeconds = moeRuns * s.combine;
   const allReduceSeconds = moeRuns * s.allReduce + denseRuns * s.denseAllReduce;
   const moeCompute = moeRuns * (s.attnIn + trace.attentionCoreSeconds + s.attnOut + s.shared + s.router + s.experts + s.other);
   const denseCompute = denseRuns * (s.attnIn + trace.attentionCoreSeconds + s.attnOut + s.denseFfn + s.denseOther);
-  const computeSeconds = moeCompute * k + denseCompute + trace.lmHeadSeconds;
+  const computeSeconds = moeCompute * k + denseCompute + trace.lmHeadSeconds + trace.draftSeconds;
   const communicationSeconds = dispatchSeconds + combineSeconds + allReduceSeconds;
   const exposedCommunicationSeconds = Math.min(communicationSeconds, Math.max(0, trace.stepSeconds - computeSeconds));
 
@@ -143,6 +145,7 @@ export function breakdownOf(trace: StepTrace, imbalance: number): StepBreakdown 
       denseLayerSeconds: trace.denseLayerSeconds,
       attentionCoreSeconds: trace.attentionCoreSeconds,
       lmHeadSeconds: trace.lmHeadSeconds,
+      draftSeconds: trace.draftSeconds,
       stages: s,
     },
   };
@@ -181,8 +184,9 @@ function result(step: UnitStepModel, trace: StepTrace, batch: PerfResult['batch'
 
 export function evaluateDecode(step: UnitStepModel, load: DecodeBatchLoad): PerfResult {
   const trace = step.traceDecode(load);
-  const batch = { sequencesPerGpu: load.sequences, tokensPerGpu: load.sequences, contextTokensPerGpu: load.kvTokens };
-  return result(step, trace, batch, 1, load.kvTokens + load.sequences);
+  const perSequence = step.decodeTokensPerSequenceStep;
+  const batch = { sequencesPerGpu: load.sequences, tokensPerGpu: load.sequences * perSequence, contextTokensPerGpu: load.kvTokens };
+  return result(step, trace, batch, perSequence, load.kvTokens + load.sequences * (1 + step.layout.speculativeTokens));
 }
 
 export function evaluatePrefill(step: UnitStepModel, load: PrefillBatchLoad): PerfResult {
@@ -207,18 +211,19 @@ export interface SweepPoint {
 
 /** The largest decode batch (sequences per GPU) whose KV of `kvLength` each fits. */
 export function maxDecodeBatch(step: UnitStepModel, kvLength: number): number {
-  return Math.floor(step.kvCapacityTokensPerGpu / (kvLength + 1));
+  return Math.floor(step.kvCapacityTokensPerGpu / (kvLength + 1 + step.layout.speculativeTokens));
 }
 
 function point(step: UnitStepModel, sequences: number, kvLength: number): SweepPoint {
   const stepSeconds = step.decodeStepSeconds({ sequences, kvTokens: sequences * kvLength });
-  const perGpu = sequences / stepSeconds;
+  const perSequence = step.decodeTokensPerSequenceStep;
+  const perGpu = (sequences * perSequence) / stepSeconds;
   return {
     sequencesPerGpu: sequences,
     stepSeconds,
     tokensPerSecondPerGpu: perGpu,
     tokensPerSecondPerNode: perGpu * step.gpu.gpusPerNode,
-    tokensPerSecondPerUser: 1 / stepSeconds,
+    tokensPerSecondPerUser: perSequence / stepSeconds,
   };
 }
 

@@ -184,9 +184,9 @@ export class LayerCosts {
 
   /**
    * Decode attention core per layer (averaged over layers) for `sequences` sequences per GPU holding
-   * `kvTokens` KV tokens in all, one query token each.
+   * `kvTokens` KV tokens in all, `queries` query tokens each (1, or 1 + draft tokens under MTP).
    */
-  decodeAttention(sequences: number, kvTokens: number, into: BoundTally | null): number {
+  decodeAttention(sequences: number, kvTokens: number, queries: number, into: BoundTally | null): number {
     const { model, layout } = this;
     const a = model.attention;
     const kvb = bytesPerElement(layout.precision.kvCache);
@@ -203,7 +203,7 @@ export class LayerCosts {
       }
     }
     const bytes = keys * kvElementsPerTokenPerLayer(model) * kvb * replication;
-    return attentionSeconds(this.rates, keys * flopsPerKvToken, bytes, layout.precision.attention, into);
+    return attentionSeconds(this.rates, keys * flopsPerKvToken * queries, bytes, layout.precision.attention, into);
   }
 
   /**

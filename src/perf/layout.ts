@@ -36,6 +36,10 @@ export interface UnitLayoutInput {
   overlap?: OverlapMode;
   precision?: Partial<ServingPrecision>;
   imbalance?: ExpertImbalance;
+  /** Decode only: draft tokens per step (DeepSeek's multi-token prediction); 0 = plain decoding. */
+  speculativeTokens?: number;
+  /** Chance each draft token is accepted (given the previous one was). */
+  acceptanceRate?: number;
 }
 
 export interface UnitLayout {
@@ -51,6 +55,22 @@ export interface UnitLayout {
   overlap: OverlapMode;
   precision: ServingPrecision;
   imbalance: ExpertImbalance;
+  speculativeTokens: number;
+  acceptanceRate: number;
+}
+
+/** DeepSeek-V3 report §5.4.3: the second token's acceptance rate is 85-90% (used when none is given). */
+export const DEFAULT_ACCEPTANCE_RATE = 0.85;
+
+/** Tokens a sequence gains per decode step: 1 + p + p^2 + ... + p^d (each draft needs the previous accepted). */
+export function tokensPerSequenceStep(layout: Pick<UnitLayout, 'speculativeTokens' | 'acceptanceRate'>): number {
+  let tokens = 1;
+  let chance = 1;
+  for (let i = 0; i < layout.speculativeTokens; i++) {
+    chance *= layout.acceptanceRate;
+    tokens += chance;
+  }
+  return tokens;
 }
 
 const FORMATS: readonly NumberFormat[] = ['bf16', 'fp8', 'fp4'];
@@ -104,6 +124,14 @@ export function resolveLayout(model: ModelSpec, gpu: GpuSpec, input: UnitLayoutI
       throw new InputError('expert loads must be non-negative with at least one positive');
     }
   }
+  const speculativeTokens = input.speculativeTokens ?? 0;
+  if (!Number.isInteger(speculativeTokens) || speculativeTokens < 0) {
+    throw new InputError(`speculative (MTP) tokens must be a non-negative integer, got ${speculativeTokens}`);
+  }
+  const acceptanceRate = input.acceptanceRate ?? DEFAULT_ACCEPTANCE_RATE;
+  if (!(acceptanceRate >= 0 && acceptanceRate <= 1)) {
+    throw new InputError(`acceptance rate must be between 0 and 1, got ${acceptanceRate}`);
+  }
   return {
     nodes,
     gpus,
@@ -116,5 +144,7 @@ export function resolveLayout(model: ModelSpec, gpu: GpuSpec, input: UnitLayoutI
     overlap,
     precision,
     imbalance,
+    speculativeTokens: phase === 'decode' ? speculativeTokens : 0,
+    acceptanceRate,
   };
 }

@@ -8,7 +8,7 @@ import { denseLayers, moeLayers, type ModelSpec } from '../catalog/models.js';
 import { CALIBRATION as C } from './calibration.js';
 import type { BoundTally } from './kernels.js';
 import { emptyStageTallies, LayerCosts, type Phase, type StageTallies, type Stages } from './layer-costs.js';
-import { resolveLayout, type OverlapMode, type UnitLayout, type UnitLayoutInput } from './layout.js';
+import { resolveLayout, tokensPerSequenceStep, type OverlapMode, type UnitLayout, type UnitLayoutInput } from './layout.js';
 import { assertKvFits, assertWeightsFit, memoryPlan, type MemoryPlan } from './memory.js';
 
 /** The most-loaded GPU of a prefill unit in one step. */
@@ -69,6 +69,8 @@ export interface StepTrace {
   moeLayerSeconds: number;
   denseLayerSeconds: number;
   lmHeadSeconds: number;
+  /** MTP drafting after the verifying pass (0 without speculative decoding). */
+  draftSeconds: number;
   moeLayers: number;
   denseLayers: number;
   /** Compute slowdown while normal all-to-all kernels hold SMs (1 when none do). */
@@ -105,6 +107,10 @@ export class UnitStepModel implements StepTimeModel {
   private readonly denseLayerCount: number;
   private readonly microBatches: number;
   private readonly stretch: number;
+  /** Query tokens per sequence in a decode step: 1, plus the draft tokens being verified. */
+  private readonly queriesPerSequence: number;
+  /** Tokens a sequence gains per decode step (1 without MTP). */
+  readonly decodeTokensPerSequenceStep: number;
 
   constructor(
     readonly model: ModelSpec,
@@ -123,6 +129,8 @@ export class UnitStepModel implements StepTimeModel {
     this.microBatches = this.layout.overlap === 'none' ? 1 : 2;
     const smsBusy = phase === 'prefill' && this.layout.overlap !== 'none' && this.layout.ep > 1 && model.moe !== null;
     this.stretch = smsBusy ? 1 / (1 - C.normalCommunicationSmShare) : 1;
+    this.queriesPerSequence = 1 + this.layout.speculativeTokens;
+    this.decodeTokensPerSequenceStep = tokensPerSequenceStep(this.layout);
   }
 
   get expertImbalance(): number {
@@ -132,9 +140,24 @@ export class UnitStepModel implements StepTimeModel {
   decodeStepSeconds(batch: DecodeBatchLoad): number {
     this.checkDecode(batch);
     const mb = this.microBatches;
+    const q = this.queriesPerSequence;
+    const stages = this.stagesFor((batch.sequences * q) / mb);
+    const core = this.costs.decodeAttention(batch.sequences / mb, batch.kvTokens / mb, q, null);
+    return this.assemble(stages, core) + this.costs.lmHead(batch.sequences * q, null) + this.draftSeconds(batch);
+  }
+
+  /**
+   * Drafting under MTP: each draft token runs the MTP module (about one MoE layer and the LM head) over
+   * one token per sequence, after the verifying pass.
+   */
+  private draftSeconds(batch: DecodeBatchLoad): number {
+    const drafts = this.layout.speculativeTokens;
+    if (drafts === 0) return 0;
+    const mb = this.microBatches;
     const stages = this.stagesFor(batch.sequences / mb);
-    const core = this.costs.decodeAttention(batch.sequences / mb, batch.kvTokens / mb, null);
-    return this.assemble(stages, core) + this.costs.lmHead(batch.sequences, null);
+    const core = this.costs.decodeAttention(batch.sequences / mb, batch.kvTokens / mb, 1, null);
+    const layer = this.moeLayerCount > 0 ? this.moeLayerSeconds(stages, core) : this.denseLayerSeconds(stages, core);
+    return drafts * (layer + this.costs.lmHead(batch.sequences, null));
   }
 
   prefillStepSeconds(batch: PrefillBatchLoad): number {
@@ -150,9 +173,11 @@ export class UnitStepModel implements StepTimeModel {
     this.checkDecode(batch);
     const t = newTallies();
     const mb = this.microBatches;
-    const stages = this.costs.stages(batch.sequences / mb, t.stages);
-    const core = this.costs.decodeAttention(batch.sequences / mb, batch.kvTokens / mb, t.core);
-    return this.trace(stages, core, this.costs.lmHead(batch.sequences, t.lmHead), t);
+    const q = this.queriesPerSequence;
+    const stages = this.costs.stages((batch.sequences * q) / mb, t.stages);
+    const core = this.costs.decodeAttention(batch.sequences / mb, batch.kvTokens / mb, q, t.core);
+    const draft = this.draftSeconds(batch);
+    return this.trace(stages, core, this.costs.lmHead(batch.sequences * q, t.lmHead), t, draft);
   }
 
   tracePrefill(batch: PrefillBatchLoad): StepTrace {
@@ -161,12 +186,13 @@ export class UnitStepModel implements StepTimeModel {
     const mb = this.microBatches;
     const stages = this.costs.stages(batch.newTokens / mb, t.stages);
     const core = this.costs.prefillAttention(batch.newTokens / mb, batch.attentionPairs / mb, batch.cachedTokens / mb, t.core);
-    return this.trace(stages, core, this.costs.lmHead(batch.sequences, t.lmHead), t);
+    return this.trace(stages, core, this.costs.lmHead(batch.sequences, t.lmHead), t, 0);
   }
 
-  private trace(stages: Stages, core: number, lmHeadSeconds: number, tallies: TraceTallies): StepTrace {
+  private trace(stages: Stages, core: number, lmHeadSeconds: number, tallies: TraceTallies, draftSeconds: number): StepTrace {
     return {
-      stepSeconds: this.assemble(stages, core) + lmHeadSeconds,
+      stepSeconds: this.assemble(stages, core) + lmHeadSeconds + draftSeconds,
+      draftSeconds,
       microBatches: this.microBatches,
       moeLayers: this.moeLayerCount,
       denseLayers: this.denseLayerCount,
@@ -230,7 +256,7 @@ export class UnitStepModel implements StepTimeModel {
     if (!(batch.sequences > 0) || !(batch.kvTokens >= 0)) {
       throw new RangeError(`decode batch needs sequences > 0 and kvTokens >= 0, got ${batch.sequences}, ${batch.kvTokens}`);
     }
-    assertKvFits(this.memory, batch.kvTokens + batch.sequences, `decode on ${this.gpu.id}`);
+    assertKvFits(this.memory, batch.kvTokens + batch.sequences * this.queriesPerSequence, `decode on ${this.gpu.id}`);
   }
 
   private checkPrefill(batch: PrefillBatchLoad): void {
