@@ -39,6 +39,7 @@ interface PerfOptions {
   imbalance?: string;
   expertSkew?: string;
   eplb?: boolean;
+  routingNoise?: boolean;
   precision?: string;
   mtp?: string;
   mtpAcceptance?: string;
@@ -86,6 +87,7 @@ function layoutFrom(options: PerfOptions, routedExperts: number): UnitLayoutInpu
     imbalance = { kind: 'distribution', expertLoads: zipfExpertLoads(routedExperts, skew), eplb: options.eplb === true };
   }
   if (imbalance) layout.imbalance = imbalance;
+  if (options.routingNoise) layout.routingNoise = true;
   if (options.mtp !== undefined) layout.speculativeTokens = number(options.mtp, '--mtp', true, 0);
   if (options.mtpAcceptance !== undefined) {
     const rate = number(options.mtpAcceptance, '--mtp-acceptance', false, 0);
@@ -159,14 +161,19 @@ export function runPerf(options: PerfOptions, io: CliIo): void {
     return;
   }
   const kvLen = number(options.kvLen, '--kv-len', false, 0);
+  const target =
+    options.targetTpsPerUser === undefined ? undefined : number(options.targetTpsPerUser, '--target-tps-per-user', false, 0);
+  const found = target === undefined ? undefined : batchForTargetSpeed(step, kvLen, target);
   if (options.sweep) {
     const points = decodeSweep(step, kvLen);
-    out({ model: model.id, gpu: gpu.id, layout: step.layout, kvLength: kvLen, sweep: points }, sweepTable(points));
+    const targetLine = found ? `\nlargest batch at >= ${target} tok/s/user: ${sweepTable([found]).split('\n')[1].trim()}` : '';
+    out(
+      { model: model.id, gpu: gpu.id, layout: step.layout, kvLength: kvLen, sweep: points, ...(found ? { targetTokensPerSecondPerUser: target, target: found } : {}) },
+      sweepTable(points) + targetLine,
+    );
     return;
   }
-  if (options.targetTpsPerUser !== undefined) {
-    const target = number(options.targetTpsPerUser, '--target-tps-per-user', false, 0);
-    const found = batchForTargetSpeed(step, kvLen, target);
+  if (found) {
     const result = evaluateDecode(step, { sequences: found.sequencesPerGpu, kvTokens: found.sequencesPerGpu * kvLen });
     out(
       { ...result, targetTokensPerSecondPerUser: target },
@@ -194,6 +201,7 @@ export function registerPerf(program: Command, io: CliIo): void {
     .option('--precision <pairs>', 'number formats, e.g. gemm=fp8,experts=fp4,kvCache=fp8')
     .option('--imbalance <factor>', 'most-loaded GPU expert rows over the mean (>= 1)')
     .option('--expert-skew <s>', 'Zipf skew of expert loads (0 = uniform); placement round-robin unless --eplb')
+    .option('--routing-noise', 'add finite-batch routing noise to the expert imbalance')
     .option('--eplb', 'replicate hot experts into the redundant slots (with --expert-skew)')
     .option('--mtp <n>', 'decode: draft tokens per step (multi-token prediction / speculative decoding)')
     .option('--mtp-acceptance <p>', 'decode: acceptance rate of each draft token (default 0.85)')

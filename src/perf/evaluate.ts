@@ -87,7 +87,7 @@ function scaled(tally: BoundTally, times: number, into: BoundTally): void {
   into.hbmBoundSeconds += tally.hbmBoundSeconds * times;
 }
 
-export function breakdownOf(trace: StepTrace, imbalance: number): StepBreakdown {
+export function breakdownOf(trace: StepTrace): StepBreakdown {
   const s = trace.stages;
   const moeRuns = trace.moeLayers * trace.microBatches;
   const denseRuns = trace.denseLayers * trace.microBatches;
@@ -139,7 +139,7 @@ export function breakdownOf(trace: StepTrace, imbalance: number): StepBreakdown 
     overlap: trace.overlap,
     overlapped: OVERLAPPED[trace.overlap],
     microBatches: trace.microBatches,
-    expertImbalance: imbalance,
+    expertImbalance: trace.expertImbalance,
     perLayer: {
       moeLayerSeconds: trace.moeLayerSeconds,
       denseLayerSeconds: trace.denseLayerSeconds,
@@ -177,7 +177,7 @@ function result(step: UnitStepModel, trace: StepTrace, batch: PerfResult['batch'
     tokensPerSecondPerNode: perGpu * step.gpu.gpusPerNode,
     tokensPerSecondPerUser: userTokensPerStep / trace.stepSeconds,
     batch,
-    breakdown: breakdownOf(trace, step.expertImbalance),
+    breakdown: breakdownOf(trace),
     memory: memoryReport(step, kvUsed),
   };
 }

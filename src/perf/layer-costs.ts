@@ -84,6 +84,13 @@ export class LayerCosts {
     this.commEfficiency = layout.overlap === 'none' ? 1 : C.overlappedCommunicationEfficiency;
   }
 
+  /** The most-loaded GPU's rows over the mean when each GPU gets `meanRows` routed rows on average. */
+  imbalanceAt(meanRows: number): number {
+    const { ep } = this.layout;
+    if (!this.layout.routingNoise || ep <= 1) return this.imbalance;
+    return this.imbalance * (1 + Math.sqrt((2 * Math.log(ep)) / Math.max(1, meanRows)));
+  }
+
   /** Stage times for `tokens` tokens per GPU in one micro-batch; `tallies` (if any) get each kernel's bound. */
   stages(tokens: number, tallies: StageTallies | null): Stages {
     let into: BoundTally | null = null;
@@ -159,7 +166,8 @@ export class LayerCosts {
       router = gemm(moe.routedExperts, hidden, 'bf16', 2);
       const expertParallel = layout.ep > 1;
       const width = expertParallel ? moe.expertFfnSize : moe.expertFfnSize / tp;
-      const rows = expertParallel ? tokens * moe.topK * this.imbalance : m * moe.topK;
+      const imbalance = this.imbalanceAt(tokens * moe.topK);
+      const rows = expertParallel ? tokens * moe.topK * imbalance : m * moe.topK;
       const local = expertParallel ? layout.expertsPerGpu : moe.routedExperts;
       // Only experts that receive a row are read: a small batch touches few of a GPU's experts.
       const touched = local * (1 - (1 - 1 / local) ** rows);
@@ -172,7 +180,7 @@ export class LayerCosts {
       at('other');
       other = elementwiseSeconds(rates, hiddenPasses + rows * width * C.elementwiseBytesPerExpertElement, C.otherKernelsPerLayer, into);
       if (this.shape) {
-        const received = tokens * this.imbalance;
+        const received = tokens * imbalance;
         dispatch = allToAllSeconds(rates, this.shape, received, rowBytes(hidden, p.dispatch), this.commEfficiency);
         combine = allToAllSeconds(rates, this.shape, received, rowBytes(hidden, p.combine), this.commEfficiency);
       } else {

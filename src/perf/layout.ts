@@ -36,6 +36,11 @@ export interface UnitLayoutInput {
   overlap?: OverlapMode;
   precision?: Partial<ServingPrecision>;
   imbalance?: ExpertImbalance;
+  /**
+   * Add finite-batch routing noise on top of `imbalance`: even with balanced expected loads, the busiest
+   * of `ep` GPUs receives about mu + sqrt(2 mu ln ep) rows for mu rows on average.
+   */
+  routingNoise?: boolean;
   /** Decode only: draft tokens per step (DeepSeek's multi-token prediction); 0 = plain decoding. */
   speculativeTokens?: number;
   /** Chance each draft token is accepted (given the previous one was). */
@@ -55,6 +60,7 @@ export interface UnitLayout {
   overlap: OverlapMode;
   precision: ServingPrecision;
   imbalance: ExpertImbalance;
+  routingNoise: boolean;
   speculativeTokens: number;
   acceptanceRate: number;
 }
@@ -144,6 +150,7 @@ export function resolveLayout(model: ModelSpec, gpu: GpuSpec, input: UnitLayoutI
     overlap,
     precision,
     imbalance,
+    routingNoise: input.routingNoise === true,
     speculativeTokens: phase === 'decode' ? speculativeTokens : 0,
     acceptanceRate,
   };

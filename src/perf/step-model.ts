@@ -71,6 +71,8 @@ export interface StepTrace {
   lmHeadSeconds: number;
   /** MTP drafting after the verifying pass (0 without speculative decoding). */
   draftSeconds: number;
+  /** The most-loaded GPU's routed rows over the mean (with routing noise at this batch, if enabled). */
+  expertImbalance: number;
   moeLayers: number;
   denseLayers: number;
   /** Compute slowdown while normal all-to-all kernels hold SMs (1 when none do). */
@@ -133,10 +135,6 @@ export class UnitStepModel implements StepTimeModel {
     this.decodeTokensPerSequenceStep = tokensPerSequenceStep(this.layout);
   }
 
-  get expertImbalance(): number {
-    return this.costs.imbalance;
-  }
-
   decodeStepSeconds(batch: DecodeBatchLoad): number {
     this.checkDecode(batch);
     const mb = this.microBatches;
@@ -177,7 +175,9 @@ export class UnitStepModel implements StepTimeModel {
     const stages = this.costs.stages((batch.sequences * q) / mb, t.stages);
     const core = this.costs.decodeAttention(batch.sequences / mb, batch.kvTokens / mb, q, t.core);
     const draft = this.draftSeconds(batch);
-    return this.trace(stages, core, this.costs.lmHead(batch.sequences * q, t.lmHead), t, draft);
+    const trace = this.trace(stages, core, this.costs.lmHead(batch.sequences * q, t.lmHead), t, draft);
+    trace.expertImbalance = this.imbalanceFor((batch.sequences * q) / mb);
+    return trace;
   }
 
   tracePrefill(batch: PrefillBatchLoad): StepTrace {
@@ -186,13 +186,20 @@ export class UnitStepModel implements StepTimeModel {
     const mb = this.microBatches;
     const stages = this.costs.stages(batch.newTokens / mb, t.stages);
     const core = this.costs.prefillAttention(batch.newTokens / mb, batch.attentionPairs / mb, batch.cachedTokens / mb, t.core);
-    return this.trace(stages, core, this.costs.lmHead(batch.sequences, t.lmHead), t, 0);
+    const trace = this.trace(stages, core, this.costs.lmHead(batch.sequences, t.lmHead), t, 0);
+    trace.expertImbalance = this.imbalanceFor(batch.newTokens / mb);
+    return trace;
+  }
+
+  private imbalanceFor(tokensPerMicroBatch: number): number {
+    return this.model.moe ? this.costs.imbalanceAt(tokensPerMicroBatch * this.model.moe.topK) : 1;
   }
 
   private trace(stages: Stages, core: number, lmHeadSeconds: number, tallies: TraceTallies, draftSeconds: number): StepTrace {
     return {
       stepSeconds: this.assemble(stages, core) + lmHeadSeconds + draftSeconds,
       draftSeconds,
+      expertImbalance: this.costs.imbalance,
       microBatches: this.microBatches,
       moeLayers: this.moeLayerCount,
       denseLayers: this.denseLayerCount,

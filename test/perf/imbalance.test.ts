@@ -41,4 +41,18 @@ describe('expert imbalance', () => {
     const load = { sequences: 96, kvTokens: 96 * 4989 };
     expect(skewed.decodeStepSeconds(load)).toBeGreaterThan(ideal.decodeStepSeconds(load) * 1.05);
   });
+
+  it('routing noise: the busiest GPU gets ~mu + sqrt(2 mu ln ep) rows, fading as batches grow', () => {
+    const v3 = lookupModel('deepseek-v3');
+    const h800 = lookupGpu('h800');
+    const step = createStepTimeModel(v3, h800, { nodes: 18, redundantExperts: 32, routingNoise: true }, 'decode');
+    const small = step.traceDecode({ sequences: 16, kvTokens: 16 * 4096 }).expertImbalance;
+    const large = step.traceDecode({ sequences: 128, kvTokens: 128 * 4096 }).expertImbalance;
+    // 128 sequences in two micro-batches: mu = 64 x 8 = 512 rows, ep 144.
+    expect(large).toBeCloseTo(1 + Math.sqrt((2 * Math.log(144)) / 512), 12);
+    expect(small).toBeGreaterThan(large);
+    const plain = createStepTimeModel(v3, h800, { nodes: 18, redundantExperts: 32 }, 'decode');
+    const load = { sequences: 128, kvTokens: 128 * 4096 };
+    expect(step.decodeStepSeconds(load)).toBeGreaterThan(plain.decodeStepSeconds(load));
+  });
 });
