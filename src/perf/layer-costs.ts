@@ -93,6 +93,7 @@ export class LayerCosts {
 
   /** Stage times for `tokens` tokens per GPU in one micro-batch; `tallies` (if any) get each kernel's bound. */
   stages(tokens: number, tallies: StageTallies | null): Stages {
+    // `at(stage)` points the kernels priced next at that stage's tally (only when tracing).
     let into: BoundTally | null = null;
     const at = (key: keyof Stages): void => {
       into = tallies ? tallies[key] : null;
@@ -103,7 +104,6 @@ export class LayerCosts {
     const m = tokens * tp; // a TP group computes its members' tokens together
     const p = layout.precision;
     const wb = bytesPerElement(p.gemm);
-    const ab = activationBytes(p.gemm);
     const gemm = (n: number, k: number, format: NumberFormat, weightBytes: number, kernels = 1): number =>
       gemmSeconds(rates, 2 * m * n * k, n * k * weightBytes + m * k * activationBytes(format) + m * n * 2, format, kernels, into);
 
