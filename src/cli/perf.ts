@@ -196,7 +196,7 @@ export function registerPerf(program: Command, io: CliIo): void {
     .option('--nodes <n>', 'nodes in the unit', '1')
     .option('--ep <n>', 'expert-parallel degree (default: every GPU of the unit, for MoE models)')
     .option('--tp <n>', 'attention tensor-parallel degree (default 1 for MoE, one node for dense)')
-    .option('--redundant-experts <n>', 'redundant expert copies over the unit (EPLB)')
+    .option('--redundant-experts <n>', 'redundant expert copies over the unit (EPLB; default fills otherwise empty slots)')
     .option('--overlap <mode>', `overlap scheme: ${OVERLAP_MODES.join(', ')}`)
     .option('--precision <pairs>', 'number formats, e.g. gemm=fp8,experts=fp4,kvCache=fp8')
     .option('--imbalance <factor>', 'most-loaded GPU expert rows over the mean (>= 1)')

@@ -168,17 +168,17 @@ function memoryReport(step: UnitStepModel, kvTokensUsedPerGpu: number): MemoryRe
 function result(step: UnitStepModel, trace: StepTrace, batch: PerfResult['batch'], userTokensPerStep: number, kvUsed: number): PerfResult {
   const perGpu = batch.tokensPerGpu / trace.stepSeconds;
   return {
-    model: step.model.id,
-    gpu: step.gpu.id,
-    phase: step.phase,
-    layout: step.layout,
     stepSeconds: trace.stepSeconds,
     tokensPerSecondPerGpu: perGpu,
     tokensPerSecondPerNode: perGpu * step.gpu.gpusPerNode,
     tokensPerSecondPerUser: userTokensPerStep / trace.stepSeconds,
-    batch,
     breakdown: breakdownOf(trace),
     memory: memoryReport(step, kvUsed),
+    model: step.model.id,
+    gpu: step.gpu.id,
+    phase: step.phase,
+    batch,
+    layout: step.layout,
   };
 }
 

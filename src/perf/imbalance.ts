@@ -11,8 +11,13 @@ import type { ExpertImbalance } from './layout.js';
  * the highest load per copy, and copies are packed largest-first onto the least-loaded GPU that still
  * has a free slot; a replicated expert's load splits evenly over its copies.
  */
-export function expertImbalanceFactor(imbalance: ExpertImbalance, ep: number, redundantExperts: number): number {
-  if (imbalance.kind === 'ideal') return 1;
+export function expertImbalanceFactor(
+  imbalance: ExpertImbalance,
+  routedExperts: number,
+  ep: number,
+  redundantExperts: number,
+): number {
+  if (imbalance.kind === 'ideal') return slotImbalance(routedExperts + redundantExperts, ep);
   if (imbalance.kind === 'factor') return imbalance.maxOverMean;
   const loads = imbalance.expertLoads;
   const gpuLoads = new Float64Array(ep);
@@ -46,6 +51,15 @@ export function expertImbalanceFactor(imbalance: ExpertImbalance, ep: number, re
     used[target] += 1;
   }
   return maxOverMean(gpuLoads);
+}
+
+/**
+ * Even with equal expert loads, slots that do not divide over the GPUs leave some GPUs one expert more:
+ * 256 experts on 144 GPUs put 2 on most (1.125x the mean rows); 288 slots (32 redundant) put 2 on each.
+ */
+export function slotImbalance(slots: number, ep: number): number {
+  if (ep <= 1 || slots <= 0) return 1;
+  return (Math.ceil(slots / ep) * ep) / slots;
 }
 
 function maxOverMean(values: Float64Array): number {

@@ -76,7 +76,7 @@ export class LayerCosts {
   ) {
     this.rates = ratesFor(gpu);
     const moe = model.moe;
-    this.imbalance = moe ? expertImbalanceFactor(layout.imbalance, layout.ep, layout.redundantExperts) : 1;
+    this.imbalance = moe ? expertImbalanceFactor(layout.imbalance, moe.routedExperts, layout.ep, layout.redundantExperts) : 1;
     this.shape =
       moe && layout.ep > 1
         ? allToAllShape(layout.ep, gpu.scaleUpDomainGpus, moe.topK, moe.maxGroupsPerToken, phase === 'decode')

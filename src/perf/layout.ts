@@ -32,6 +32,7 @@ export interface UnitLayoutInput {
   tp?: number;
   /** GPUs the routed experts are spread over (default: every GPU of the unit for MoE models, 1 for dense). */
   ep?: number;
+  /** Replicas of hot experts (EPLB). Default: fill the expert slots that would otherwise stay empty. */
   redundantExperts?: number;
   overlap?: OverlapMode;
   precision?: Partial<ServingPrecision>;
@@ -103,7 +104,9 @@ export function resolveLayout(model: ModelSpec, gpu: GpuSpec, input: UnitLayoutI
   const ep = positiveInteger(input.ep ?? (model.moe ? gpus : 1), 'ep');
   if (!model.moe && ep !== 1) throw new InputError(`${model.id} has no experts; ep must be 1, got ${ep}`);
   if (gpus % ep !== 0) throw new InputError(`ep ${ep} must divide the unit's ${gpus} GPUs`);
-  const redundantExperts = input.redundantExperts ?? 0;
+  // Default: fill the slots the GPUs have anyway (256 experts on EP144 leave 32 free: DeepSeek's choice).
+  const evenSlots = model.moe && ep > 1 ? Math.ceil(model.moe.routedExperts / ep) * ep - model.moe.routedExperts : 0;
+  const redundantExperts = input.redundantExperts ?? evenSlots;
   if (!Number.isInteger(redundantExperts) || redundantExperts < 0) {
     throw new InputError(`redundant experts must be a non-negative integer, got ${redundantExperts}`);
   }

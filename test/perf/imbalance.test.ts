@@ -7,28 +7,34 @@ import { createStepTimeModel } from '../../src/perf/step-model.js';
 
 describe('expert imbalance', () => {
   it('is 1 for uniform loads and ideal routing', () => {
-    expect(expertImbalanceFactor({ kind: 'ideal' }, 32, 32)).toBe(1);
+    expect(expertImbalanceFactor({ kind: 'ideal' }, 256, 32, 32)).toBe(1);
+    expect(expertImbalanceFactor({ kind: 'ideal' }, 256, 144, 32)).toBe(1);
     const uniform = new Array(256).fill(1);
-    expect(expertImbalanceFactor({ kind: 'distribution', expertLoads: uniform, eplb: false }, 32, 0)).toBeCloseTo(1, 12);
+    expect(expertImbalanceFactor({ kind: 'distribution', expertLoads: uniform, eplb: false }, 256, 32, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('ideal routing over slots that do not divide evenly loads the GPUs with one expert more', () => {
+    // 256 experts on 144 GPUs: 112 GPUs hold 2, 32 hold 1; the busiest get 2 / (256/144) = 1.125x.
+    expect(expertImbalanceFactor({ kind: 'ideal' }, 256, 144, 0)).toBeCloseTo(1.125, 12);
   });
 
   it('puts the whole load on one GPU when one expert takes everything (no EPLB)', () => {
     const loads = new Array(256).fill(0);
     loads[0] = 1;
-    expect(expertImbalanceFactor({ kind: 'distribution', expertLoads: loads, eplb: false }, 32, 0)).toBeCloseTo(32, 9);
+    expect(expertImbalanceFactor({ kind: 'distribution', expertLoads: loads, eplb: false }, 256, 32, 0)).toBeCloseTo(32, 9);
   });
 
   it('EPLB with redundant experts never does worse than round-robin, and helps a skewed load', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: 64, maxLength: 64 }), (loads) => {
-        const plain = expertImbalanceFactor({ kind: 'distribution', expertLoads: loads, eplb: false }, 16, 16);
-        const eplb = expertImbalanceFactor({ kind: 'distribution', expertLoads: loads, eplb: true }, 16, 16);
+        const plain = expertImbalanceFactor({ kind: 'distribution', expertLoads: loads, eplb: false }, 64, 16, 16);
+        const eplb = expertImbalanceFactor({ kind: 'distribution', expertLoads: loads, eplb: true }, 64, 16, 16);
         return eplb >= 1 - 1e-9 && eplb <= plain + 1e-9;
       }),
     );
     const skewed = zipfExpertLoads(256, 1);
-    const plain = expertImbalanceFactor({ kind: 'distribution', expertLoads: skewed, eplb: false }, 32, 32);
-    const eplb = expertImbalanceFactor({ kind: 'distribution', expertLoads: skewed, eplb: true }, 32, 32);
+    const plain = expertImbalanceFactor({ kind: 'distribution', expertLoads: skewed, eplb: false }, 256, 32, 32);
+    const eplb = expertImbalanceFactor({ kind: 'distribution', expertLoads: skewed, eplb: true }, 256, 32, 32);
     expect(plain).toBeGreaterThan(1.5);
     expect(eplb).toBeLessThan(1.1);
   });
