@@ -8,3 +8,4 @@ export * from './perf/memory.js';
 export { expertImbalanceFactor, zipfExpertLoads } from './perf/imbalance.js';
 export * from './perf/step-model.js';
 export * from './perf/evaluate.js';
+export * from './perf/presets.js';

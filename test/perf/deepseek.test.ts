@@ -52,3 +52,14 @@ describe('out-of-sample: SGLang on H100 (LMSYS 2025-05-05), constants untouched'
     within(evaluateDecode(step, { sequences: 256, kvTokens: 256 * 2000 }).tokensPerSecondPerNode, 22282, 0.15);
   });
 });
+
+describe('DeepSeek deployment presets', () => {
+  it('match the published units: 9 routed experts per prefill GPU, 2 per decode GPU', async () => {
+    const { DEEPSEEK_DECODE_LAYOUT, DEEPSEEK_PREFILL_LAYOUT } = await import('../../src/perf/presets.js');
+    expect(createStepTimeModel(v3, h800, DEEPSEEK_PREFILL_LAYOUT, 'prefill').layout.expertsPerGpu).toBe(9);
+    const decode = createStepTimeModel(v3, h800, DEEPSEEK_DECODE_LAYOUT, 'decode');
+    expect(decode.layout.expertsPerGpu).toBe(2);
+    expect(decode.layout.gpus).toBe(144);
+    expect(decode.kvBytesPerToken).toBe(70272);
+  });
+});
