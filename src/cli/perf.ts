@@ -25,6 +25,7 @@ interface PerfOptions {
   gpu: string;
   phase: string;
   nodes: string;
+  gpus?: string;
   ep?: string;
   tp?: string;
   redundantExperts?: string;
@@ -70,6 +71,7 @@ function parsePrecision(text: string): Partial<ServingPrecision> {
 
 function layoutFrom(options: PerfOptions, routedExperts: number): UnitLayoutInput {
   const layout: UnitLayoutInput = { nodes: number(options.nodes, '--nodes', true, 1) };
+  if (options.gpus !== undefined) layout.gpus = number(options.gpus, '--gpus', true, 1);
   if (options.tp !== undefined) layout.tp = number(options.tp, '--tp', true, 1);
   if (options.ep !== undefined) layout.ep = number(options.ep, '--ep', true, 1);
   if (options.redundantExperts !== undefined) layout.redundantExperts = number(options.redundantExperts, '--redundant-experts', true, 0);
@@ -114,7 +116,7 @@ function describe(result: PerfResult): string {
       : `${fmt(result.batch.tokensPerGpu)} new tokens/GPU in ${fmt(result.batch.sequencesPerGpu, 1)} prompts, ${fmt(result.batch.contextTokensPerGpu)} cached`;
   const share = (seconds: number): string => `${ms(seconds).padStart(12)}  ${fmt((100 * seconds) / result.stepSeconds, 1).padStart(5)}%`;
   return [
-    `${result.model} on ${l.nodes} x ${l.gpusPerNode} ${result.gpu} (${result.phase}; tp ${l.tp}, dp ${l.dataParallel}${experts}; overlap ${l.overlap}${mtp})`,
+    `${result.model} on ${l.gpus === l.nodes * l.gpusPerNode ? `${l.nodes} x ${l.gpusPerNode}` : l.gpus} ${result.gpu} (${result.phase}; tp ${l.tp}, dp ${l.dataParallel}${experts}; overlap ${l.overlap}${mtp})`,
     `batch: ${batch}`,
     `step ${ms(result.stepSeconds)} | ${fmt(result.tokensPerSecondPerGpu)} tok/s/GPU | ${fmt(result.tokensPerSecondPerNode)} tok/s/node | ${fmt(result.tokensPerSecondPerUser, 1)} tok/s/user`,
     'where the time goes (busy time per step on the most-loaded GPU, % of step):',
@@ -194,6 +196,7 @@ export function registerPerf(program: Command, io: CliIo): void {
     .requiredOption('--gpu <id>', 'GPU id, e.g. h800, h100-sxm, gb200-nvl72')
     .option('--phase <phase>', 'prefill or decode', 'decode')
     .option('--nodes <n>', 'nodes in the unit', '1')
+    .option('--gpus <n>', 'GPUs in the unit when smaller than its nodes (e.g. 1 for a single-GPU replica)')
     .option('--ep <n>', 'expert-parallel degree (default: every GPU of the unit, for MoE models)')
     .option('--tp <n>', 'attention tensor-parallel degree (default 1 for MoE, one node for dense)')
     .option('--redundant-experts <n>', 'redundant expert copies over the unit (EPLB; default fills otherwise empty slots)')

@@ -28,6 +28,8 @@ export type ExpertImbalance =
 
 export interface UnitLayoutInput {
   nodes: number;
+  /** GPUs in the unit when it is smaller than its nodes (e.g. 1 or 2 GPUs of a node); default all. */
+  gpus?: number;
   /** Tensor-parallel degree of attention (and of dense FFNs); data-parallel degree = GPUs / tp. */
   tp?: number;
   /** GPUs the routed experts are spread over (default: every GPU of the unit for MoE models, 1 for dense). */
@@ -95,7 +97,10 @@ export function defaultOverlap(model: ModelSpec, ep: number, phase: 'prefill' | 
 
 export function resolveLayout(model: ModelSpec, gpu: GpuSpec, input: UnitLayoutInput, phase: 'prefill' | 'decode'): UnitLayout {
   const nodes = positiveInteger(input.nodes, 'nodes');
-  const gpus = nodes * gpu.gpusPerNode;
+  const gpus = positiveInteger(input.gpus ?? nodes * gpu.gpusPerNode, 'gpus');
+  if (gpus > nodes * gpu.gpusPerNode || gpus <= (nodes - 1) * gpu.gpusPerNode) {
+    throw new InputError(`${gpus} GPUs do not fill ${nodes} node(s) of ${gpu.gpusPerNode} ${gpu.id} GPUs`);
+  }
   const tp = positiveInteger(input.tp ?? (model.moe ? 1 : Math.min(gpus, gpu.gpusPerNode)), 'tp');
   if (gpus % tp !== 0) throw new InputError(`tp ${tp} must divide the unit's ${gpus} GPUs`);
   if (model.attention.heads % tp !== 0) {

@@ -62,4 +62,19 @@ describe('tokenfleet perf', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/--batch-per-gpu expects an integer/);
   });
+
+  it('models a unit smaller than a node with --gpus', async () => {
+    const { code, stdout } = await run('perf', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm', '--gpus', '1', '--batch-per-gpu', '1', '--kv-len', '1000', '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.layout.gpus).toBe(1);
+    expect(result.layout.tp).toBe(1);
+    // Batch 1 is HBM-bound: 16 GB of BF16 weights at ~3.15 TB/s is ~5 ms, plus kernel overheads.
+    expect(result.stepSeconds).toBeGreaterThan(0.005);
+    expect(result.stepSeconds).toBeLessThan(0.009);
+    expect(result.breakdown.boundBy).toBe('hbm');
+    const bad = await run('perf', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm', '--gpus', '9');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/9 GPUs do not fill 1 node/);
+  });
 });
