@@ -129,9 +129,31 @@ function describe(result: PerfResult): string {
     `  all-reduce                                                ${share(b.allReduceSeconds)}`,
     `  communication hidden ${ms(b.hiddenCommunicationSeconds)}, exposed ${ms(b.exposedCommunicationSeconds)}; overlapped: ${b.overlapped}`,
     `  bound by ${b.boundBy} (FLOP-bound kernels ${ms(b.flopsBoundSeconds)}, HBM-bound ${ms(b.hbmBoundSeconds)}, exposed network ${ms(b.exposedCommunicationSeconds)})`,
+    perLayerLine(result),
     `memory per GPU: weights ${gb(m.weightBytesPerGpu)}, reserve ${gb(m.reservedBytesPerGpu)}, KV ${gb(m.kvBytesUsedPerGpu)} of ` +
       `${gb(m.kvCapacityTokensPerGpu * m.kvBytesPerTokenPerGpu)} (${fmt(m.kvTokensUsedPerGpu)} of ${fmt(m.kvCapacityTokensPerGpu)} tokens): ${m.fits ? 'fits' : 'does not fit'}`,
   ].join('\n');
+}
+
+const us = (seconds: number): string => `${fmt(seconds * 1e6)}`;
+
+/** One micro-batch in one layer, stage by stage (microseconds), and the layer totals. */
+function perLayerLine(result: PerfResult): string {
+  const p = result.breakdown.perLayer;
+  const s = p.stages;
+  const moe = p.moeLayerSeconds > 0
+    ? `shared ${us(s.shared)}, router ${us(s.router)}, experts ${us(s.experts)}, other ${us(s.other)}, dispatch ${us(s.dispatch)}, combine ${us(s.combine)}`
+    : `FFN ${us(s.denseFfn)}, other ${us(s.denseOther)}`;
+  const reduce = s.allReduce + s.denseAllReduce > 0 ? `, all-reduce ${us(p.moeLayerSeconds > 0 ? s.allReduce : s.denseAllReduce)}` : '';
+  const totals = [
+    p.moeLayerSeconds > 0 ? `MoE layer ${us(p.moeLayerSeconds)}` : '',
+    p.denseLayerSeconds > 0 ? `dense layer ${us(p.denseLayerSeconds)}` : '',
+    `LM head ${us(p.lmHeadSeconds)}`,
+  ].filter(Boolean);
+  return (
+    `per layer, one of ${result.breakdown.microBatches} micro-batch(es), us: attention in ${us(s.attnIn)}, core ${us(p.attentionCoreSeconds)}, ` +
+    `out ${us(s.attnOut)}, ${moe}${reduce}\n  totals with overlap, us: ${totals.join(', ')}`
+  );
 }
 
 function sweepTable(points: readonly SweepPoint[]): string {
