@@ -176,6 +176,9 @@ export function runPerf(options: PerfOptions, io: CliIo): void {
   const out = (value: unknown, text: string): void => io.stdout(`${options.json ? JSON.stringify(value, null, 2) : text}\n`);
 
   if (options.phase === 'prefill') {
+    if (options.sweep || options.targetTpsPerUser !== undefined || options.mtp !== undefined) {
+      throw new InputError('--sweep, --target-tps-per-user and --mtp apply to --phase decode only');
+    }
     const inputLen = number(options.inputLen, '--input-len', true, 1);
     const cachedLen = number(options.cachedLen, '--cached-len', true, 0);
     if (cachedLen >= inputLen) throw new InputError(`--cached-len (${cachedLen}) must be below --input-len (${inputLen})`);
