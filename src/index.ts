@@ -19,3 +19,12 @@ export { buildTimeSeriesOption, type TimeSeries, type TimeSeriesChartSpec, type 
 export { buildCostIncomeOption, buildNodeCountOption, hasRealizedRevenue, poolNames } from './report/charts/statement-charts.js';
 export { renderChartSvg, type SvgSize } from './report/charts/render.js';
 export { PALETTE, SERIES_COLORS } from './report/charts/style.js';
+export * from './catalog/gpus.js';
+export * from './catalog/models.js';
+export { CALIBRATION, type Calibration } from './perf/calibration.js';
+export * from './perf/layout.js';
+export * from './perf/memory.js';
+export { expertImbalanceFactor, zipfExpertLoads } from './perf/imbalance.js';
+export * from './perf/step-model.js';
+export * from './perf/evaluate.js';
+export * from './perf/presets.js';

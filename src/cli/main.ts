@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isInputError } from '../errors.js';
 import { registerReport } from './report.js';
+import { registerPerf } from './perf.js';
 
 /** Where the CLI writes; tests pass their own to capture output. */
 export interface CliIo {
@@ -20,6 +21,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerReport(program, io);
+  registerPerf(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
