@@ -6,7 +6,7 @@ export * from './econ/ledger.js';
 export * from './econ/totals.js';
 export * from './econ/fleet-usage.js';
 export { loadScenario } from './scenario/load.js';
-export { buildScenario, type Scenario, type BuildOptions } from './scenario/build.js';
+export { buildScenario, type Scenario } from './scenario/build.js';
 export { scenarioLedger } from './scenario/ledger.js';
 export { buildStatement } from './report/build-statement.js';
 export { renderStatementText } from './report/terminal.js';

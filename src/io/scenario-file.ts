@@ -1,7 +1,7 @@
-import type { BuildOptions, Scenario } from '../scenario/build.js';
+import type { Scenario } from '../scenario/build.js';
 import { loadScenario } from '../scenario/load.js';
 import { readTextFile } from './files.js';
 
-export function readScenarioFile(path: string, options: BuildOptions = {}): Scenario {
-  return loadScenario(readTextFile(path), path, options);
+export function readScenarioFile(path: string): Scenario {
+  return loadScenario(readTextFile(path), path);
 }

@@ -4,6 +4,7 @@ import type { NodeStepMs } from '../econ/fleet-usage.js';
 import type { PoolSpec } from '../econ/ledger.js';
 import { ScenarioError, type KeyPath } from './scenario-error.js';
 import type { GpuCostFile, ScenarioFile } from './schema.js';
+import { knownGpuIds, lookupGpu } from '../catalog/gpus.js';
 
 // A year of round-the-clock use, 365 x 24 hours, for amortising capex.
 const HOURS_PER_YEAR = 8760;
@@ -31,7 +32,6 @@ export function gpuHourUsd(cost: GpuCostFile, path: KeyPath): Ratio {
 export function buildPools(
   fleet: ScenarioFile['fleet'],
   window: { startMs: number; endMs: number; zone: TimeZone },
-  checkGpu: (gpu: string, path: KeyPath) => void,
 ): PoolPlan[] {
   const defaultCost = gpuHourUsd(fleet.gpuCost, ['fleet', 'gpuCost']);
   checkGpu(fleet.gpu, ['fleet', 'gpu']);
@@ -61,7 +61,7 @@ export function buildPools(
     return {
       name: pool.name,
       serves: pool.serves,
-      gpu: pool.gpu ?? fleet.gpu,
+      gpu: lookupGpu(pool.gpu ?? fleet.gpu).id,
       gpusPerNode: pool.gpusPerNode ?? fleet.gpusPerNode,
       gpuHourUsd: pool.gpuCost ? gpuHourUsd(pool.gpuCost, [...path, 'gpuCost']) : defaultCost,
       nodesPerUnit,
@@ -95,4 +95,10 @@ function resolveStepTimes(
     steps[s].atMs = atMs;
     previousMs = atMs;
   });
+}
+
+function checkGpu(gpu: string, path: KeyPath): void {
+  if (!knownGpuIds().includes(gpu.trim().toLowerCase())) {
+    throw new ScenarioError(path, `unknown GPU "${gpu}" (known GPUs: ${knownGpuIds().join(', ')})`);
+  }
 }

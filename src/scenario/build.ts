@@ -23,18 +23,13 @@ export interface Scenario {
   realized: PriceBook | null;
 }
 
-export interface BuildOptions {
-  /** Throws a ScenarioError for a GPU the catalog does not know; by default every name passes. */
-  checkGpu?: (gpu: string, path: KeyPath) => void;
-}
-
-export function buildScenario(file: ScenarioFile, options: BuildOptions = {}): Scenario {
+export function buildScenario(file: ScenarioFile): Scenario {
   const window = buildWindow(file.window);
   const buckets: Scenario['buckets'] = [];
   for (let startMs = window.startMs; startMs < window.endMs; startMs += window.bucketMs) {
     buckets.push({ startMs, endMs: startMs + window.bucketMs });
   }
-  const pools = buildPools(file.fleet, window, options.checkGpu ?? (() => {}));
+  const pools = buildPools(file.fleet, window);
   const traffic = buildTraffic(file.traffic, buckets, window.zone);
   const models = new Set(traffic.flat().map((cell) => cell.model));
   const channels = new Set(traffic.flat().map((cell) => cell.channel));

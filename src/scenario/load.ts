@@ -1,7 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
-import { buildScenario, type BuildOptions, type Scenario } from './build.js';
+import { buildScenario, type Scenario } from './build.js';
 import { formatKeyPath, ScenarioError, type KeyPath } from './scenario-error.js';
 import { scenarioSchema, type ScenarioFile } from './schema.js';
 
@@ -9,7 +9,7 @@ import { scenarioSchema, type ScenarioFile } from './schema.js';
  * Reads a scenario from YAML or JSON text (JSON is YAML). Any problem becomes one InputError:
  * `file:line: key.path: what was expected`.
  */
-export function loadScenario(text: string, fileName: string, options: BuildOptions = {}): Scenario {
+export function loadScenario(text: string, fileName: string): Scenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntaxError = doc.errors[0];
@@ -20,7 +20,7 @@ export function loadScenario(text: string, fileName: string, options: BuildOptio
   const parsed = scenarioSchema.safeParse(doc.toJS(), { reportInput: true });
   if (!parsed.success) throw schemaError(parsed.error.issues, doc, lineCounter, fileName);
   try {
-    return buildScenario(parsed.data as ScenarioFile, options);
+    return buildScenario(parsed.data as ScenarioFile);
   } catch (error) {
     if (error instanceof ScenarioError) {
       const line = lineOf(doc, lineCounter, error.path);

@@ -136,3 +136,10 @@ describe('bad scenarios get one clear line', () => {
     expect(() => loadScenario('{"name": "x",}', 'bad.json')).toThrow(/bad\.json:1:/);
   });
 });
+
+describe('catalog checks', () => {
+  it('an unknown GPU lists the known ones', () => {
+    expect(errorFor((doc) => doc.setIn(['fleet', 'gpu'], 'h900'))).toMatch(/^bad\.yaml:8: fleet\.gpu: unknown GPU "h900" \(known GPUs: h800, /);
+    expect(errorFor((doc) => doc.setIn(['fleet', 'pools', 0, 'gpu'], 'tpu'))).toMatch(/fleet\.pools\[0\]\.gpu: unknown GPU "tpu"/);
+  });
+});
