@@ -2,7 +2,7 @@ import { MinHeap } from '../workload/minHeap.js';
 import type { DecodePoolConfig } from './config.js';
 import { EV_DECODE_SEGMENT_END, type SimContext } from './context.js';
 import { growI32 } from './eventQueue.js';
-import { DECODE } from './metrics.js';
+import { DECODE, F } from './metrics.js';
 import { ACTIVE, DRAINING, GONE, Pool, type UnitBase } from './pool.js';
 import type { DecodeLoad } from './stepTime.js';
 
@@ -84,9 +84,9 @@ export class DecodePool extends Pool<DecodeUnit> {
     const steps = unit.segmentSteps;
     const active = unit.completions.size;
     if (steps > 0) {
-      metrics.add('decodeOutputTokens', nowSeconds, steps * active);
-      metrics.addOverInterval('decodeSequenceSeconds', unit.segmentStartSeconds, nowSeconds, active);
-      metrics.addOverInterval('decodeBusyUnitSeconds', unit.segmentStartSeconds, nowSeconds, 1);
+      metrics.add(F.decodeOutputTokens, nowSeconds, steps * active);
+      metrics.addOverInterval(F.decodeSequenceSeconds, unit.segmentStartSeconds, nowSeconds, active);
+      metrics.addOverInterval(F.decodeBusyUnitSeconds, unit.segmentStartSeconds, nowSeconds, 1);
       this.sequenceSecondsTotal += active * (nowSeconds - unit.segmentStartSeconds);
     }
     unit.step += steps;

@@ -10,34 +10,35 @@ export const INPUT_CACHE_HIT = 0;
 export const INPUT_CACHE_MISS = 1;
 export const OUTPUT = 2;
 
-/** Per-bucket sums, grown as simulated time passes a bucket boundary. */
-const BUCKET_FIELDS = [
-  'arrived',
-  'admitted',
-  'rejected',
-  'completed',
-  'prefillNodeSeconds',
-  'decodeNodeSeconds',
-  'prefillUnitSeconds',
-  'decodeUnitSeconds',
-  'prefillBusyUnitSeconds',
-  'decodeBusyUnitSeconds',
-  'prefillInputTokens',
-  'prefillComputedTokens',
-  'decodeOutputTokens',
-  'decodeSequenceSeconds',
-  'prefillQueueRequestSeconds',
-  'prefillQueueMax',
-  'decodeWaitingRequestSeconds',
-  'decodeWaitingMax',
-  'inFlightRequestSeconds',
-  'inFlightMax',
-  'admittedInputTokens',
-  'admittedHitTokens',
-  'kvLengthTokenSum',
-  'kvOutputTokens',
-] as const;
-export type BucketField = (typeof BUCKET_FIELDS)[number];
+/** Per-bucket sums, one column each; use as F.arrived etc. (numeric ids keep the hot path cheap). */
+export const F = {
+  arrived: 0,
+  admitted: 1,
+  rejected: 2,
+  completed: 3,
+  prefillNodeSeconds: 4,
+  decodeNodeSeconds: 5,
+  prefillUnitSeconds: 6,
+  decodeUnitSeconds: 7,
+  prefillBusyUnitSeconds: 8,
+  decodeBusyUnitSeconds: 9,
+  prefillInputTokens: 10,
+  prefillComputedTokens: 11,
+  decodeOutputTokens: 12,
+  decodeSequenceSeconds: 13,
+  prefillQueueRequestSeconds: 14,
+  prefillQueueMax: 15,
+  decodeWaitingRequestSeconds: 16,
+  decodeWaitingMax: 17,
+  inFlightRequestSeconds: 18,
+  inFlightMax: 19,
+  admittedInputTokens: 20,
+  admittedHitTokens: 21,
+  kvLengthTokenSum: 22,
+  kvOutputTokens: 23,
+} as const;
+export type BucketField = (typeof F)[keyof typeof F];
+const FIELD_COUNT = 24;
 
 /** A quantity that holds between changes; its time integral and maximum go to buckets. */
 export interface Gauge {
@@ -57,7 +58,12 @@ export class FleetMetrics {
   readonly models: number;
   readonly channels: number;
   bucketCount = 0;
-  private columns = new Map<BucketField, Float64Array>();
+  /** buckets × FIELD_COUNT. */
+  private values: Float64Array = new Float64Array(0);
+  /** The current bucket and its time span, so most lookups skip the division. */
+  private lastBucket = -1;
+  private lastBucketStart = 0;
+  private lastBucketEnd = -1;
   /** buckets × models × channels × 3 token classes. */
   tokens: Float64Array;
   private capacity = 0;
@@ -78,18 +84,24 @@ export class FleetMetrics {
   }
 
   bucketOf(timeSeconds: number): number {
+    if (timeSeconds >= this.lastBucketStart && timeSeconds < this.lastBucketEnd) return this.lastBucket;
     const b = Math.floor((timeSeconds - this.startSeconds) / this.bucketSeconds);
     const bucket = b < 0 ? 0 : b;
     if (bucket >= this.bucketCount) this.ensureBucket(bucket);
+    if (b >= 0) {
+      this.lastBucket = bucket;
+      this.lastBucketStart = this.startSeconds + bucket * this.bucketSeconds;
+      this.lastBucketEnd = this.lastBucketStart + this.bucketSeconds;
+    }
     return bucket;
   }
 
-  column(field: BucketField): Float64Array {
-    return this.columns.get(field) as Float64Array;
+  get(field: BucketField, bucket: number): number {
+    return this.values[bucket * FIELD_COUNT + field];
   }
 
   add(field: BucketField, timeSeconds: number, amount: number): void {
-    this.column(field)[this.bucketOf(timeSeconds)] += amount;
+    this.values[this.bucketOf(timeSeconds) * FIELD_COUNT + field] += amount;
   }
 
   addTokens(timeSeconds: number, model: number, channel: number, tokenClass: number, tokens: number): void {
@@ -104,15 +116,15 @@ export class FleetMetrics {
     // t1 is exclusive: an interval ending on a boundary does not open the next bucket.
     const b1 = Math.max(b0, Math.ceil((t1 - this.startSeconds) / this.bucketSeconds) - 1);
     if (b1 >= this.bucketCount) this.ensureBucket(b1);
-    const column = this.column(field); // after bucketOf, which may grow the columns
+    const values = this.values; // after bucketOf, which may grow it
     if (b0 === b1) {
-      column[b0] += perSecond * (t1 - t0);
+      values[b0 * FIELD_COUNT + field] += perSecond * (t1 - t0);
       return;
     }
     for (let b = b0; b <= b1; b++) {
       const lo = Math.max(t0, this.startSeconds + b * this.bucketSeconds);
       const hi = Math.min(t1, this.startSeconds + (b + 1) * this.bucketSeconds);
-      if (hi > lo) column[b] += perSecond * (hi - lo);
+      if (hi > lo) values[b * FIELD_COUNT + field] += perSecond * (hi - lo);
     }
   }
 
@@ -127,30 +139,21 @@ export class FleetMetrics {
     }
     gauge.value = value;
     if (gauge.maxField !== null) {
-      const column = this.column(gauge.maxField);
-      const b = this.bucketOf(nowSeconds);
-      if (value > column[b]) column[b] = value;
+      const i = this.bucketOf(nowSeconds) * FIELD_COUNT + gauge.maxField;
+      if (value > this.values[i]) this.values[i] = value;
     }
   }
 
   recordLatencies(nowSeconds: number, ttftSeconds: number, tpotSeconds: number, e2eSeconds: number): void {
     const b = this.bucketOf(nowSeconds);
-    this.e2e.add(e2eSeconds);
-    this.bucketE2e[b].add(e2eSeconds);
-    if (ttftSeconds >= 0) {
-      this.ttft.add(ttftSeconds);
-      this.bucketTtft[b].add(ttftSeconds);
-    }
-    if (tpotSeconds >= 0) {
-      this.tpot.add(tpotSeconds);
-      this.bucketTpot[b].add(tpotSeconds);
-    }
+    addBoth(this.e2e, this.bucketE2e[b], e2eSeconds);
+    if (ttftSeconds >= 0) addBoth(this.ttft, this.bucketTtft[b], ttftSeconds);
+    if (tpotSeconds >= 0) addBoth(this.tpot, this.bucketTpot[b], tpotSeconds);
   }
 
   total(field: BucketField): number {
-    const column = this.column(field);
     let sum = 0;
-    for (let b = 0; b < this.bucketCount; b++) sum += column[b];
+    for (let b = 0; b < this.bucketCount; b++) sum += this.values[b * FIELD_COUNT + field];
     return sum;
   }
 
@@ -158,12 +161,9 @@ export class FleetMetrics {
     if (bucket < this.bucketCount) return;
     if (bucket >= this.capacity) {
       const capacity = Math.max(bucket + 1, this.capacity * 2, 8);
-      for (const field of BUCKET_FIELDS) {
-        const grown = new Float64Array(capacity);
-        const old = this.columns.get(field);
-        if (old) grown.set(old);
-        this.columns.set(field, grown);
-      }
+      const values = new Float64Array(capacity * FIELD_COUNT);
+      values.set(this.values);
+      this.values = values;
       const tokens = new Float64Array(capacity * this.models * this.channels * 3);
       tokens.set(this.tokens);
       this.tokens = tokens;
@@ -177,4 +177,11 @@ export class FleetMetrics {
       this.bucketCount++;
     }
   }
+}
+
+/** Adds a value to the run's and the bucket's sketch, taking its logarithm once. */
+function addBoth(run: LogHistogramSketch, bucket: LogHistogramSketch, value: number): void {
+  const logValue = value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
+  run.addWithLog(value, logValue);
+  bucket.addWithLog(value, logValue);
 }

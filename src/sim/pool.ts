@@ -2,7 +2,7 @@ import type { UnitShape } from './config.js';
 import type { SimContext } from './context.js';
 import { EV_UNIT_READY } from './context.js';
 import type { Gauge } from './metrics.js';
-import { POOL_NAMES } from './metrics.js';
+import { F, POOL_NAMES } from './metrics.js';
 
 export const PROVISIONING = 0;
 export const ACTIVE = 1;
@@ -41,7 +41,7 @@ export abstract class Pool<U extends UnitBase> {
     this.ctx = ctx;
     this.poolIndex = poolIndex;
     this.shape = shape;
-    const field = poolIndex === 0 ? 'prefillNodeSeconds' : 'decodeNodeSeconds';
+    const field = poolIndex === 0 ? F.prefillNodeSeconds : F.decodeNodeSeconds;
     this.nodesGauge = ctx.metrics.newGauge(field, null, startSeconds);
   }
 

@@ -1,7 +1,7 @@
 import type { PrefillPoolConfig } from './config.js';
 import { EV_PREFILL_STEP_END, type SimContext } from './context.js';
 import { growI32 } from './eventQueue.js';
-import { PREFILL } from './metrics.js';
+import { F, PREFILL } from './metrics.js';
 import { ACTIVE, DRAINING, Pool, type UnitBase } from './pool.js';
 import type { PrefillLoad } from './stepTime.js';
 
@@ -77,7 +77,7 @@ export class PrefillPool extends Pool<PrefillUnit> {
     const unit = this.units[unitIndex];
     unit.stepping = false;
     const m = this.ctx.metrics;
-    m.addOverInterval('prefillBusyUnitSeconds', unit.stepStartSeconds, nowSeconds, 1);
+    m.addOverInterval(F.prefillBusyUnitSeconds, unit.stepStartSeconds, nowSeconds, 1);
     this.busyUnitSecondsTotal += nowSeconds - unit.stepStartSeconds;
     const finishing = unit.finishing;
     for (let i = 0; i < unit.finishingCount; i++) this.ctx.prefillDone(finishing[i], nowSeconds, unit.stepSeconds);
@@ -199,7 +199,7 @@ export class PrefillPool extends Pool<PrefillUnit> {
     unit.stepping = true;
     unit.stepStartSeconds = nowSeconds;
     unit.stepSeconds = stepSeconds;
-    this.ctx.metrics.add('prefillComputedTokens', nowSeconds + stepSeconds, load.unitNewTokens);
+    this.ctx.metrics.add(F.prefillComputedTokens, nowSeconds + stepSeconds, load.unitNewTokens);
     this.ctx.queue.schedule(nowSeconds + stepSeconds, EV_PREFILL_STEP_END, unit.index);
   }
 

@@ -1,5 +1,5 @@
 import type { FleetMetrics } from './metrics.js';
-import { INPUT_CACHE_HIT, INPUT_CACHE_MISS, OUTPUT } from './metrics.js';
+import { F, INPUT_CACHE_HIT, INPUT_CACHE_MISS, OUTPUT } from './metrics.js';
 import type { PoolStep } from './pool.js';
 import type { LogHistogramSketch } from './sketch.js';
 
@@ -148,39 +148,38 @@ export interface ResultInputs {
 
 export function buildResult(inputs: ResultInputs): FleetResult {
   const { metrics: m, models, channels } = inputs;
-  const col = (field: Parameters<FleetMetrics['column']>[0]): Float64Array => m.column(field);
   const buckets: BucketResult[] = [];
   for (let b = 0; b < m.bucketCount; b++) {
     const seconds = m.bucketSeconds;
-    const prefillNodeSeconds = col('prefillNodeSeconds')[b];
-    const decodeNodeSeconds = col('decodeNodeSeconds')[b];
+    const prefillNodeSeconds = m.get(F.prefillNodeSeconds, b);
+    const decodeNodeSeconds = m.get(F.decodeNodeSeconds, b);
     buckets.push({
       startSeconds: m.startSeconds + b * seconds,
-      arrived: col('arrived')[b],
-      admitted: col('admitted')[b],
-      rejected: col('rejected')[b],
-      completed: col('completed')[b],
+      arrived: m.get(F.arrived, b),
+      admitted: m.get(F.admitted, b),
+      rejected: m.get(F.rejected, b),
+      completed: m.get(F.completed, b),
       tokens: tokenRows(m, models, channels, b),
       nodeSeconds: { prefill: prefillNodeSeconds, decode: decodeNodeSeconds },
       averageNodes: { prefill: prefillNodeSeconds / seconds, decode: decodeNodeSeconds / seconds },
-      prefillInputTokensPerSecondPerNode: ratio(col('prefillInputTokens')[b], prefillNodeSeconds),
-      prefillComputedTokensPerSecondPerNode: ratio(col('prefillComputedTokens')[b], prefillNodeSeconds),
-      decodeOutputTokensPerSecondPerNode: ratio(col('decodeOutputTokens')[b], decodeNodeSeconds),
+      prefillInputTokensPerSecondPerNode: ratio(m.get(F.prefillInputTokens, b), prefillNodeSeconds),
+      prefillComputedTokensPerSecondPerNode: ratio(m.get(F.prefillComputedTokens, b), prefillNodeSeconds),
+      decodeOutputTokensPerSecondPerNode: ratio(m.get(F.decodeOutputTokens, b), decodeNodeSeconds),
       busyShare: {
-        prefill: ratio(col('prefillBusyUnitSeconds')[b] * inputs.prefillNodesPerUnit, prefillNodeSeconds),
-        decode: ratio(col('decodeBusyUnitSeconds')[b] * inputs.decodeNodesPerUnit, decodeNodeSeconds),
+        prefill: ratio(m.get(F.prefillBusyUnitSeconds, b) * inputs.prefillNodesPerUnit, prefillNodeSeconds),
+        decode: ratio(m.get(F.decodeBusyUnitSeconds, b) * inputs.decodeNodesPerUnit, decodeNodeSeconds),
       },
-      meanDecodeSequencesPerGpu: ratio(col('decodeSequenceSeconds')[b], decodeNodeSeconds * inputs.decodeGpusPerNode),
+      meanDecodeSequencesPerGpu: ratio(m.get(F.decodeSequenceSeconds, b), decodeNodeSeconds * inputs.decodeGpusPerNode),
       queues: {
-        prefillMean: col('prefillQueueRequestSeconds')[b] / seconds,
-        prefillMax: col('prefillQueueMax')[b],
-        decodeWaitingMean: col('decodeWaitingRequestSeconds')[b] / seconds,
-        decodeWaitingMax: col('decodeWaitingMax')[b],
-        inFlightMean: col('inFlightRequestSeconds')[b] / seconds,
-        inFlightMax: col('inFlightMax')[b],
+        prefillMean: m.get(F.prefillQueueRequestSeconds, b) / seconds,
+        prefillMax: m.get(F.prefillQueueMax, b),
+        decodeWaitingMean: m.get(F.decodeWaitingRequestSeconds, b) / seconds,
+        decodeWaitingMax: m.get(F.decodeWaitingMax, b),
+        inFlightMean: m.get(F.inFlightRequestSeconds, b) / seconds,
+        inFlightMax: m.get(F.inFlightMax, b),
       },
-      cacheHitShare: ratio(col('admittedHitTokens')[b], col('admittedInputTokens')[b]),
-      meanKvLengthPerOutputToken: ratio(col('kvLengthTokenSum')[b], col('kvOutputTokens')[b]),
+      cacheHitShare: ratio(m.get(F.admittedHitTokens, b), m.get(F.admittedInputTokens, b)),
+      meanKvLengthPerOutputToken: ratio(m.get(F.kvLengthTokenSum, b), m.get(F.kvOutputTokens, b)),
       ttftSeconds: { p50: nullIfNaN(m.bucketTtft[b].quantile(0.5)), p99: nullIfNaN(m.bucketTtft[b].quantile(0.99)) },
       tpotSeconds: { p50: nullIfNaN(m.bucketTpot[b].quantile(0.5)), p99: nullIfNaN(m.bucketTpot[b].quantile(0.99)) },
       e2eSeconds: { p50: nullIfNaN(m.bucketE2e[b].quantile(0.5)), p99: nullIfNaN(m.bucketE2e[b].quantile(0.99)) },
@@ -206,9 +205,9 @@ export function buildResult(inputs: ResultInputs): FleetResult {
       cacheHitInputTokens: hit,
       cacheMissInputTokens: miss,
       outputTokens: output,
-      cacheHitShare: ratio(m.total('admittedHitTokens'), m.total('admittedInputTokens')),
-      meanKvLengthPerOutputToken: ratio(m.total('kvLengthTokenSum'), m.total('kvOutputTokens')),
-      nodeSeconds: { prefill: m.total('prefillNodeSeconds'), decode: m.total('decodeNodeSeconds') },
+      cacheHitShare: ratio(m.total(F.admittedHitTokens), m.total(F.admittedInputTokens)),
+      meanKvLengthPerOutputToken: ratio(m.total(F.kvLengthTokenSum), m.total(F.kvOutputTokens)),
+      nodeSeconds: { prefill: m.total(F.prefillNodeSeconds), decode: m.total(F.decodeNodeSeconds) },
       tokens,
     },
     buckets,

@@ -14,7 +14,7 @@ import {
 import { DecodePool } from './decodePool.js';
 import { EventQueue } from './eventQueue.js';
 import { FleetPlanner } from './fleetPlan.js';
-import { FleetMetrics, INPUT_CACHE_HIT, INPUT_CACHE_MISS, OUTPUT, type Gauge } from './metrics.js';
+import { F, FleetMetrics, INPUT_CACHE_HIT, INPUT_CACHE_MISS, OUTPUT, type Gauge } from './metrics.js';
 import { PrefillPool } from './prefillPool.js';
 import { PrefixCache } from './prefixCache.js';
 import { RequestTable } from './requestTable.js';
@@ -90,9 +90,9 @@ class FleetRun implements SimContext {
     this.decode = new DecodePool(this, startSeconds);
     this.decode.onWaitingChanged = (now) => this.metrics.setGauge(this.decodeWaiting, now, this.decode.waitingCount);
     this.planner = new FleetPlanner(this, this.prefill, this.decode);
-    this.prefillQueue = this.metrics.newGauge('prefillQueueRequestSeconds', 'prefillQueueMax', startSeconds);
-    this.decodeWaiting = this.metrics.newGauge('decodeWaitingRequestSeconds', 'decodeWaitingMax', startSeconds);
-    this.inFlight = this.metrics.newGauge('inFlightRequestSeconds', 'inFlightMax', startSeconds);
+    this.prefillQueue = this.metrics.newGauge(F.prefillQueueRequestSeconds, F.prefillQueueMax, startSeconds);
+    this.decodeWaiting = this.metrics.newGauge(F.decodeWaitingRequestSeconds, F.decodeWaitingMax, startSeconds);
+    this.inFlight = this.metrics.newGauge(F.inFlightRequestSeconds, F.inFlightMax, startSeconds);
   }
 
   run(): FleetResult {
@@ -198,14 +198,14 @@ class FleetRun implements SimContext {
     const r = this.record;
     const m = this.metrics;
     this.arrived++;
-    m.add('arrived', now, 1);
+    m.add(F.arrived, now, 1);
     if (this.prefillQueued >= this.config.api.maxQueuedRequests) {
       this.rejected++;
-      m.add('rejected', now, 1);
+      m.add(F.rejected, now, 1);
       return;
     }
     this.admitted++;
-    m.add('admitted', now, 1);
+    m.add(F.admitted, now, 1);
     const requests = this.requests;
     const slot = requests.allocate();
     const input = r.inputTokens;
@@ -223,8 +223,8 @@ class FleetRun implements SimContext {
     requests.computed[slot] = 0;
     requests.modelIndex[slot] = r.modelIndex;
     requests.channelIndex[slot] = r.channelIndex;
-    m.add('admittedInputTokens', now, input);
-    m.add('admittedHitTokens', now, hit);
+    m.add(F.admittedInputTokens, now, input);
+    m.add(F.admittedHitTokens, now, hit);
     this.prefillQueued++;
     m.setGauge(this.prefillQueue, now, this.prefillQueued);
     m.setGauge(this.inFlight, now, requests.inFlight);
@@ -241,7 +241,7 @@ class FleetRun implements SimContext {
     requests.firstTokenSeconds[slot] = nowSeconds;
     m.addTokens(nowSeconds, model, channel, INPUT_CACHE_HIT, hit);
     m.addTokens(nowSeconds, model, channel, INPUT_CACHE_MISS, input - hit);
-    m.add('prefillInputTokens', nowSeconds, input);
+    m.add(F.prefillInputTokens, nowSeconds, input);
     this.prefillQueued--;
     m.setGauge(this.prefillQueue, nowSeconds, this.prefillQueued);
     if (requests.outputTokens[slot] <= 1) {
@@ -267,9 +267,9 @@ class FleetRun implements SimContext {
     const output = requests.outputTokens[slot];
     m.addTokens(nowSeconds, requests.modelIndex[slot], requests.channelIndex[slot], OUTPUT, output);
     // Output token j (0-based) is produced with a context of input + j tokens.
-    m.add('kvLengthTokenSum', nowSeconds, output * input + (output * (output - 1)) / 2);
-    m.add('kvOutputTokens', nowSeconds, output);
-    m.add('completed', nowSeconds, 1);
+    m.add(F.kvLengthTokenSum, nowSeconds, output * input + (output * (output - 1)) / 2);
+    m.add(F.kvOutputTokens, nowSeconds, output);
+    m.add(F.completed, nowSeconds, 1);
     const arrival = requests.arrivalSeconds[slot];
     m.recordLatencies(nowSeconds, requests.firstTokenSeconds[slot] - arrival, tpotSeconds, nowSeconds - arrival);
     this.completed++;

@@ -40,6 +40,11 @@ export class LogHistogramSketch {
   }
 
   add(value: number, weight = 1): void {
+    this.addWithLog(value, value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY, weight);
+  }
+
+  /** add() with Math.log(value) already computed (one logarithm for several sketches). */
+  addWithLog(value: number, logValue: number, weight = 1): void {
     this.total += weight;
     this.sum += value * weight;
     if (value < this.minSeen) this.minSeen = value;
@@ -48,7 +53,7 @@ export class LogHistogramSketch {
       this.zeroCount += weight;
       return;
     }
-    let i = Math.ceil(Math.log(value) / this.logGamma) - this.minIndex;
+    let i = Math.ceil(logValue / this.logGamma) - this.minIndex;
     if (i < 0) i = 0;
     else if (i >= this.counts.length) i = this.counts.length - 1;
     this.counts[i] += weight;
