@@ -294,6 +294,18 @@ export class DecodePool extends Pool<DecodeUnit> {
     pos[rank] = i;
   }
 
+  /** Counts busy time and batch occupancy of runs still going when the run stops. */
+  override finish(nowSeconds: number): void {
+    for (const u of this.units) {
+      if (u.running && u.segmentSteps > 0 && nowSeconds > u.segmentStartSeconds) {
+        const m = this.ctx.metrics;
+        m.addOverInterval(F.decodeBusyUnitSeconds, u.segmentStartSeconds, nowSeconds, 1);
+        m.addOverInterval(F.decodeSequenceSeconds, u.segmentStartSeconds, nowSeconds, u.completions.size);
+      }
+    }
+    super.finish(nowSeconds);
+  }
+
   protected createUnit(index: number): DecodeUnit {
     const gpus = this.config.gpusPerUnit;
     const unit: DecodeUnit = {

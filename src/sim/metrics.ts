@@ -144,6 +144,14 @@ export class FleetMetrics {
     }
   }
 
+  /** Integrates a gauge up to the end of the run without touching its maximum. */
+  closeGauge(gauge: Gauge, nowSeconds: number): void {
+    if (nowSeconds > gauge.sinceSeconds) {
+      this.addOverInterval(gauge.integralField, gauge.sinceSeconds, nowSeconds, gauge.value);
+      gauge.sinceSeconds = nowSeconds;
+    }
+  }
+
   recordLatencies(nowSeconds: number, ttftSeconds: number, tpotSeconds: number, e2eSeconds: number): void {
     const b = this.bucketOf(nowSeconds);
     addBoth(this.e2e, this.bucketE2e[b], e2eSeconds);

@@ -115,7 +115,7 @@ export abstract class Pool<U extends UnitBase> {
 
   /** Closes the node-seconds integral at the end of the run. */
   finish(nowSeconds: number): void {
-    this.ctx.metrics.setGauge(this.nodesGauge, nowSeconds, this.nodesGauge.value);
+    this.ctx.metrics.closeGauge(this.nodesGauge, nowSeconds);
   }
 
   private changed(nowSeconds: number): void {

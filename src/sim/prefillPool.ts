@@ -21,6 +21,8 @@ export interface PrefillUnit extends UnitBase {
   finishingCount: number;
   stepStartSeconds: number;
   stepSeconds: number;
+  /** Prompt tokens computed by the current step, all GPUs. */
+  stepNewTokens: number;
 }
 
 /**
@@ -79,6 +81,7 @@ export class PrefillPool extends Pool<PrefillUnit> {
     const m = this.ctx.metrics;
     m.addOverInterval(F.prefillBusyUnitSeconds, unit.stepStartSeconds, nowSeconds, 1);
     this.busyUnitSecondsTotal += nowSeconds - unit.stepStartSeconds;
+    m.add(F.prefillComputedTokens, nowSeconds, unit.stepNewTokens);
     const finishing = unit.finishing;
     for (let i = 0; i < unit.finishingCount; i++) this.ctx.prefillDone(finishing[i], nowSeconds, unit.stepSeconds);
     unit.finishingCount = 0;
@@ -199,8 +202,18 @@ export class PrefillPool extends Pool<PrefillUnit> {
     unit.stepping = true;
     unit.stepStartSeconds = nowSeconds;
     unit.stepSeconds = stepSeconds;
-    this.ctx.metrics.add(F.prefillComputedTokens, nowSeconds + stepSeconds, load.unitNewTokens);
+    unit.stepNewTokens = load.unitNewTokens;
     this.ctx.queue.schedule(nowSeconds + stepSeconds, EV_PREFILL_STEP_END, unit.index);
+  }
+
+  /** Counts the busy time of steps still running when the run stops. */
+  override finish(nowSeconds: number): void {
+    for (const u of this.units) {
+      if (u.stepping && nowSeconds > u.stepStartSeconds) {
+        this.ctx.metrics.addOverInterval(F.prefillBusyUnitSeconds, u.stepStartSeconds, nowSeconds, 1);
+      }
+    }
+    super.finish(nowSeconds);
   }
 
   protected createUnit(index: number): PrefillUnit {
@@ -220,6 +233,7 @@ export class PrefillPool extends Pool<PrefillUnit> {
       finishingCount: 0,
       stepStartSeconds: 0,
       stepSeconds: 0,
+      stepNewTokens: 0,
     };
   }
 

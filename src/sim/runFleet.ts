@@ -142,7 +142,7 @@ class FleetRun implements SimContext {
     }
     this.source.close?.();
     const finishSeconds = drain ? Math.max(endSeconds, now) : endSeconds;
-    for (const gauge of [this.prefillQueue, this.decodeWaiting, this.inFlight]) this.metrics.setGauge(gauge, finishSeconds, gauge.value);
+    for (const gauge of [this.prefillQueue, this.decodeWaiting, this.inFlight]) this.metrics.closeGauge(gauge, finishSeconds);
     this.prefill.finish(finishSeconds);
     this.decode.finish(finishSeconds);
     const decodeShape = this.config.decode;
