@@ -28,3 +28,18 @@ export { expertImbalanceFactor, zipfExpertLoads } from './perf/imbalance.js';
 export * from './perf/step-model.js';
 export * from './perf/evaluate.js';
 export * from './perf/presets.js';
+// The simulator's own step-time interface is reached through 'tokenfleet/sim' until it is unified with perf's.
+export {
+  runFleet,
+  validateFleetConfig,
+  EventQueue,
+  PrefixCache,
+  LogHistogramSketch,
+  AffineStepTimeModel,
+  type FleetConfig,
+  type FleetResult,
+  type BucketResult,
+  type RunOptions,
+  type RunProgress,
+} from './sim/index.js';
+export * from './workload/index.js';

@@ -1,0 +1,120 @@
+// Fleet-simulator bench: a DeepSeek-like fleet (29 prefill units of 32 GPUs, 9 decode units of 144 GPUs)
+// serving a synthetic conversational workload at the DeepSeek day's average request rate, request by
+// request. Prints one JSON object. SIM_BENCH_HOURS (default 1) sets the simulated span; the full day is
+// 24 (about 10^8 requests). Run after `npm run build`.
+import { performance } from 'node:perf_hooks';
+import {
+  AffineStepTimeModel,
+  RateProfile,
+  Rng,
+  SyntheticSource,
+  geometricCount,
+  independentLengths,
+  lognormalTokens,
+  runFleet,
+} from '../dist/index.js';
+
+const hours = Number(process.env.SIM_BENCH_HOURS ?? 1);
+// DeepSeek day: 608e9 input and 168e9 output tokens (reference/deepseek-2025-02-27.json); at about 6,100
+// input tokens per request that is ~10^8 requests, ~1,160 per second on average.
+const requestsPerSecond = Number(process.env.SIM_BENCH_RPS ?? 1160);
+const seconds = hours * 3600;
+
+const conversation = {
+  turns: geometricCount(2),
+  systemPromptTokens: 1024,
+  systemPromptVariants: 16,
+  thinkSeconds: lognormalTokens(120, 1, 5, 3600),
+  maxContextTokens: 65536,
+};
+const lengths = independentLengths(lognormalTokens(2000, 1.5, 1, 32768), lognormalTokens(1500, 1, 1, 16384));
+const source = new SyntheticSource(
+  {
+    profile: RateProfile.uniform(0, seconds, [requestsPerSecond]),
+    interArrivalCv: 1,
+    blockTokens: 512,
+    streams: [
+      { model: 'deepseek-r1', channel: 'api', weight: 1, lengths, conversation },
+      { model: 'deepseek-v3', channel: 'web', weight: 2, lengths, conversation },
+    ],
+  },
+  new Rng(42, 'workload'),
+);
+
+const kvBytesPerToken = 70272; // MLA: (512 + 64) values x 61 layers x 2 bytes (DeepSeek-V3 report)
+const config = {
+  startSeconds: 0,
+  endSeconds: seconds,
+  bucketSeconds: 3600,
+  kvBytesPerToken,
+  api: { maxQueuedRequests: Infinity },
+  cache: { capacityBytes: 100e12, readBytesPerSecondPerGpu: 5e9, overlapLoad: true },
+  prefill: {
+    nodesPerUnit: 4,
+    gpusPerUnit: 32,
+    microBatches: 2,
+    tokenBudgetPerGpu: 16384,
+    balancer: 'deepseek',
+    attentionEquivalentContextTokens: 8192,
+    plan: { kind: 'schedule', steps: [{ atSeconds: 0, units: 29 }] },
+  },
+  kvTransfer: { bytesPerSecondPerGpu: 50e9, overlapped: true },
+  decode: {
+    nodesPerUnit: 18,
+    gpusPerUnit: 144,
+    microBatches: 2,
+    maxSequencesPerGpu: 160,
+    kvCapacityTokensPerGpu: 600000,
+    balancer: 'deepseek',
+    maxStrideSteps: 64,
+    plan: { kind: 'schedule', steps: [{ atSeconds: 0, units: 9 }] },
+  },
+};
+const model = new AffineStepTimeModel({
+  prefillFixedSeconds: 0.02,
+  prefillSecondsPerNewToken: 1 / 12000,
+  prefillSecondsPerAttentionPair: 1e-11,
+  decodeFixedSeconds: 0.03,
+  decodeSecondsPerSequence: 0.0002,
+  decodeSecondsPerKvToken: 1e-8,
+});
+
+let peakRss = process.memoryUsage().rss;
+const started = performance.now();
+const result = runFleet(config, source, model, {
+  progressEveryEvents: 1 << 16,
+  onProgress: () => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  },
+});
+const wallSeconds = (performance.now() - started) / 1000;
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+const simulatedSeconds = result.window.finishSeconds - result.window.startSeconds;
+process.stdout.write(
+  `${JSON.stringify({
+    simulatedHours: hours,
+    requests: result.requests.arrived,
+    events: result.engine.events,
+    wallSeconds,
+    simulatedRequestsPerWallSecond: result.requests.arrived / wallSeconds,
+    simulatedSecondsPerWallSecond: simulatedSeconds / wallSeconds,
+    peakRssMiB: peakRss / 2 ** 20,
+    peakInFlight: result.requests.peakInFlight,
+    fullDayWallSecondsEstimate: (1e8 / result.requests.arrived) * wallSeconds,
+    checks: {
+      completed: result.requests.completed,
+      meanInputTokens: result.totals.inputTokens / result.requests.completed,
+      meanOutputTokens: result.totals.outputTokens / result.requests.completed,
+      cacheHitShare: result.totals.cacheHitShare,
+      meanKvLengthPerOutputToken: result.totals.meanKvLengthPerOutputToken,
+      ttftP50Seconds: result.latency.ttftSeconds.p50,
+      ttftP99Seconds: result.latency.ttftSeconds.p99,
+      tpotP50Seconds: result.latency.tpotSeconds.p50,
+      busyShare: result.buckets[0]?.busyShare,
+      meanDecodeSequencesPerGpu: result.buckets[0]?.meanDecodeSequencesPerGpu,
+      queues: result.buckets[0]?.queues,
+      prefillInputTokensPerSecondPerNode: result.buckets[0]?.prefillInputTokensPerSecondPerNode,
+      decodeOutputTokensPerSecondPerNode: result.buckets[0]?.decodeOutputTokensPerSecondPerNode,
+    },
+  })}\n`,
+);

@@ -1,0 +1,372 @@
+import { MinHeap } from '../workload/minHeap.js';
+import type { DecodePoolConfig } from './config.js';
+import { EV_DECODE_SEGMENT_END, type SimContext } from './context.js';
+import { growI32 } from './eventQueue.js';
+import { DECODE, F } from './metrics.js';
+import { ACTIVE, DRAINING, GONE, Pool, type UnitBase } from './pool.js';
+import type { DecodeLoad } from './stepTime.js';
+
+/**
+ * Per GPU the balancer keeps n (requests) and A = Σ(input − joinStep); at unit step S the GPU's KV in
+ * use is A + n·S. Ordering GPUs by (n, A) therefore orders them by requests and then by current KV,
+ * and the order only changes when a request joins or leaves, so an indexed heap keeps it in O(log g).
+ */
+export interface DecodeUnit extends UnitBase {
+  n: Int32Array;
+  a: Float64Array;
+  heap: Int32Array;
+  heapPos: Int32Array;
+  totalN: number;
+  totalA: number;
+  /** Unit step count at the start of the current segment. */
+  step: number;
+  /** (finish step, slot) of the requests producing tokens. */
+  completions: MinHeap;
+  /** Requests that join at the next step boundary. */
+  pending: Int32Array;
+  pendingCount: number;
+  running: boolean;
+  eventHandle: number;
+  segmentStartSeconds: number;
+  segmentSteps: number;
+  stepSeconds: number;
+}
+
+/**
+ * The decode pool: continuous batching per GPU, units stepping in lockstep, each step as long as the
+ * most-loaded GPU's. Runs of steps without a join or a completion are advanced in one event (up to
+ * maxStrideSteps, step time evaluated at the run's middle); a join cuts the run at the next boundary.
+ */
+export class DecodePool extends Pool<DecodeUnit> {
+  private readonly config: DecodePoolConfig;
+  private readonly load: DecodeLoad;
+  private readonly secondaryByKv: boolean;
+  private waitingHead = -1;
+  private waitingTail = -1;
+  waitingCount = 0;
+  private roundRobinUnit = 0;
+  private roundRobinRank = 0;
+  /** Σ sequences × seconds since the start (the autoscaler's utilisation). */
+  sequenceSecondsTotal = 0;
+  /** Called when the waiting line changes length. */
+  onWaitingChanged: (nowSeconds: number) => void = () => {};
+
+  constructor(ctx: SimContext, startSeconds: number) {
+    super(ctx, DECODE, ctx.config.decode, startSeconds);
+    this.config = ctx.config.decode;
+    this.secondaryByKv = this.config.balancer === 'deepseek';
+    this.load = {
+      gpus: this.config.gpusPerUnit,
+      microBatches: this.config.microBatches,
+      sequences: 0,
+      kvTokens: 0,
+      unitSequences: 0,
+      unitKvTokens: 0,
+    };
+  }
+
+  /** A request whose KV has arrived: placed on a GPU, or queued until one has room. */
+  admit(slot: number, nowSeconds: number): void {
+    if (this.waitingCount === 0 && this.place(slot, nowSeconds)) return;
+    const requests = this.ctx.requests;
+    requests.next[slot] = -1;
+    if (this.waitingTail >= 0) requests.next[this.waitingTail] = slot;
+    else this.waitingHead = slot;
+    this.waitingTail = slot;
+    this.waitingCount++;
+    this.onWaitingChanged(nowSeconds);
+  }
+
+  segmentEnded(unitIndex: number, nowSeconds: number): void {
+    const unit = this.units[unitIndex];
+    const requests = this.ctx.requests;
+    const metrics = this.ctx.metrics;
+    const steps = unit.segmentSteps;
+    const active = unit.completions.size;
+    if (steps > 0) {
+      metrics.add(F.decodeOutputTokens, nowSeconds, steps * active);
+      metrics.addOverInterval(F.decodeSequenceSeconds, unit.segmentStartSeconds, nowSeconds, active);
+      metrics.addOverInterval(F.decodeBusyUnitSeconds, unit.segmentStartSeconds, nowSeconds, 1);
+      this.sequenceSecondsTotal += active * (nowSeconds - unit.segmentStartSeconds);
+    }
+    unit.step += steps;
+    // A zero-step boundary at `now`: joins from here on start at this step.
+    unit.segmentStartSeconds = nowSeconds;
+    unit.segmentSteps = 0;
+    unit.eventHandle = -1;
+    const completions = unit.completions;
+    while (completions.size > 0 && completions.peekKey() <= unit.step) {
+      const slot = completions.pop();
+      this.leave(unit, slot);
+      this.ctx.decodeDone(slot, nowSeconds);
+    }
+    if (this.waitingCount > 0) this.drainWaiting(nowSeconds);
+    for (let i = 0; i < unit.pendingCount; i++) {
+      const slot = unit.pending[i];
+      completions.push(requests.joinStep[slot] + requests.outputTokens[slot] - 1, slot);
+    }
+    unit.pendingCount = 0;
+    if (completions.size === 0) {
+      unit.running = false;
+      this.leaveIfDrained(unit, nowSeconds);
+      return;
+    }
+    let stride = completions.peekKey() - unit.step;
+    if (stride > this.config.maxStrideSteps) stride = this.config.maxStrideSteps;
+    if (stride < 1) stride = 1;
+    const load = this.load;
+    const middleStep = unit.step + stride / 2;
+    let maxN = 0;
+    let maxKv = 0;
+    let sumKv = 0;
+    const n = unit.n;
+    const a = unit.a;
+    for (let r = 0; r < n.length; r++) {
+      if (n[r] === 0) continue;
+      const kv = a[r] + n[r] * middleStep;
+      sumKv += kv;
+      if (n[r] > maxN) maxN = n[r];
+      if (kv > maxKv) maxKv = kv;
+    }
+    load.sequences = maxN;
+    load.kvTokens = maxKv;
+    load.unitSequences = unit.totalN;
+    load.unitKvTokens = sumKv;
+    const stepSeconds = this.ctx.stepModel.decodeStepSeconds(load);
+    if (!(stepSeconds > 0)) throw new Error(`step-time model returned ${stepSeconds} s for a decode step`);
+    unit.segmentSteps = stride;
+    unit.stepSeconds = stepSeconds;
+    unit.eventHandle = this.ctx.queue.schedule(nowSeconds + stride * stepSeconds, EV_DECODE_SEGMENT_END, unit.index);
+  }
+
+  /** Tries to put a request on a GPU with room; false if none has. */
+  private place(slot: number, nowSeconds: number): boolean {
+    const input = this.ctx.requests.inputTokens[slot];
+    const units = this.units;
+    if (this.config.balancer === 'round-robin') {
+      const gpus = this.config.gpusPerUnit;
+      const tries = units.length * gpus + 1;
+      for (let t = 0; t < tries; t++) {
+        if (this.roundRobinRank >= gpus) {
+          this.roundRobinRank = 0;
+          this.roundRobinUnit++;
+        }
+        if (this.roundRobinUnit >= units.length) this.roundRobinUnit = 0;
+        const u = units[this.roundRobinUnit];
+        if (u.state !== ACTIVE) {
+          this.roundRobinRank = gpus;
+          continue;
+        }
+        const rank = this.roundRobinRank++;
+        if (this.fits(u, rank, input)) {
+          this.join(u, rank, slot, nowSeconds);
+          return true;
+        }
+      }
+      return false;
+    }
+    // Units in order of (requests, KV in use); the first whose least-loaded GPU has room takes it.
+    let tried = 0;
+    for (;;) {
+      let best: DecodeUnit | undefined;
+      let bestN = Number.POSITIVE_INFINITY;
+      let bestKv = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < units.length; i++) {
+        const u = units[i];
+        if (u.state !== ACTIVE || (tried & (1 << (i & 31))) !== 0) continue;
+        const kv = this.secondaryByKv ? u.totalA + u.totalN * u.step : 0;
+        if (u.totalN < bestN || (u.totalN === bestN && kv < bestKv)) {
+          best = u;
+          bestN = u.totalN;
+          bestKv = kv;
+        }
+      }
+      if (!best) return false;
+      const rank = best.heap[0];
+      if (this.fits(best, rank, input)) {
+        this.join(best, rank, slot, nowSeconds);
+        return true;
+      }
+      tried |= 1 << (best.index & 31);
+      if (units.length > 32) return false; // the bit mask covers 32 units; beyond, wait rather than rescan
+    }
+  }
+
+  private fits(unit: DecodeUnit, rank: number, inputTokens: number): boolean {
+    return (
+      unit.n[rank] < this.config.maxSequencesPerGpu &&
+      unit.a[rank] + unit.n[rank] * unit.step + inputTokens <= this.config.kvCapacityTokensPerGpu
+    );
+  }
+
+  private join(unit: DecodeUnit, rank: number, slot: number, nowSeconds: number): void {
+    const requests = this.ctx.requests;
+    let joinStep = unit.step;
+    if (!unit.running) {
+      unit.running = true;
+      unit.segmentStartSeconds = nowSeconds;
+      unit.segmentSteps = 0;
+      unit.stepSeconds = 0;
+      unit.eventHandle = this.ctx.queue.schedule(nowSeconds, EV_DECODE_SEGMENT_END, unit.index);
+    } else if (unit.segmentSteps > 0) {
+      // Joins at the first boundary after now; the run of steps is cut there.
+      const elapsed = Math.floor((nowSeconds - unit.segmentStartSeconds) / unit.stepSeconds);
+      const boundary = Math.min(Math.max(elapsed + 1, 1), unit.segmentSteps);
+      joinStep = unit.step + boundary;
+      if (boundary < unit.segmentSteps) {
+        unit.segmentSteps = boundary;
+        this.ctx.queue.reschedule(unit.eventHandle, unit.segmentStartSeconds + boundary * unit.stepSeconds);
+      }
+    }
+    requests.unit[slot] = unit.index;
+    requests.rank[slot] = rank;
+    requests.joinStep[slot] = joinStep;
+    const contribution = requests.inputTokens[slot] - joinStep;
+    unit.n[rank]++;
+    unit.a[rank] += contribution;
+    unit.totalN++;
+    unit.totalA += contribution;
+    this.siftRank(unit, rank);
+    if (unit.pendingCount === unit.pending.length) unit.pending = growI32(unit.pending, unit.pending.length * 2);
+    unit.pending[unit.pendingCount++] = slot;
+  }
+
+  private leave(unit: DecodeUnit, slot: number): void {
+    const requests = this.ctx.requests;
+    const rank = requests.rank[slot];
+    const contribution = requests.inputTokens[slot] - requests.joinStep[slot];
+    unit.n[rank]--;
+    unit.a[rank] -= contribution;
+    unit.totalN--;
+    unit.totalA -= contribution;
+    if (unit.n[rank] === 0) unit.a[rank] = 0;
+    if (unit.totalN === 0) unit.totalA = 0;
+    this.siftRank(unit, rank);
+  }
+
+  private drainWaiting(nowSeconds: number): void {
+    const requests = this.ctx.requests;
+    while (this.waitingHead >= 0) {
+      const slot = this.waitingHead;
+      if (!this.place(slot, nowSeconds)) break;
+      this.waitingHead = requests.next[slot];
+      if (this.waitingHead < 0) this.waitingTail = -1;
+      this.waitingCount--;
+    }
+    this.onWaitingChanged(nowSeconds);
+  }
+
+  private rankLess(unit: DecodeUnit, x: number, y: number): boolean {
+    const nx = unit.n[x];
+    const ny = unit.n[y];
+    if (nx !== ny) return nx < ny;
+    if (this.secondaryByKv) {
+      const ax = unit.a[x];
+      const ay = unit.a[y];
+      if (ax !== ay) return ax < ay;
+    }
+    return x < y;
+  }
+
+  /** Restores the GPU heap after rank's key changed. */
+  private siftRank(unit: DecodeUnit, rank: number): void {
+    const heap = unit.heap;
+    const pos = unit.heapPos;
+    let i = pos[rank];
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.rankLess(unit, rank, heap[parent])) break;
+      heap[i] = heap[parent];
+      pos[heap[i]] = i;
+      i = parent;
+    }
+    const size = heap.length;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= size) break;
+      if (child + 1 < size && this.rankLess(unit, heap[child + 1], heap[child])) child++;
+      if (!this.rankLess(unit, heap[child], rank)) break;
+      heap[i] = heap[child];
+      pos[heap[i]] = i;
+      i = child;
+    }
+    heap[i] = rank;
+    pos[rank] = i;
+  }
+
+  /** Counts busy time and batch occupancy of runs still going when the run stops. */
+  override finish(nowSeconds: number): void {
+    for (const u of this.units) {
+      if (u.running && u.segmentSteps > 0 && nowSeconds > u.segmentStartSeconds) {
+        const m = this.ctx.metrics;
+        m.addOverInterval(F.decodeBusyUnitSeconds, u.segmentStartSeconds, nowSeconds, 1);
+        m.addOverInterval(F.decodeSequenceSeconds, u.segmentStartSeconds, nowSeconds, u.completions.size);
+      }
+    }
+    super.finish(nowSeconds);
+  }
+
+  protected createUnit(index: number): DecodeUnit {
+    const gpus = this.config.gpusPerUnit;
+    const unit: DecodeUnit = {
+      index,
+      state: ACTIVE,
+      n: new Int32Array(gpus),
+      a: new Float64Array(gpus),
+      heap: new Int32Array(gpus),
+      heapPos: new Int32Array(gpus),
+      totalN: 0,
+      totalA: 0,
+      step: 0,
+      completions: new MinHeap(256),
+      pending: new Int32Array(64),
+      pendingCount: 0,
+      running: false,
+      eventHandle: -1,
+      segmentStartSeconds: 0,
+      segmentSteps: 0,
+      stepSeconds: 0,
+    };
+    this.resetUnit(unit);
+    return unit;
+  }
+
+  protected resetUnit(unit: DecodeUnit): void {
+    unit.n.fill(0);
+    unit.a.fill(0);
+    for (let r = 0; r < unit.heap.length; r++) {
+      unit.heap[r] = r;
+      unit.heapPos[r] = r;
+    }
+    unit.totalN = 0;
+    unit.totalA = 0;
+    unit.step = 0;
+    unit.completions.clear();
+    unit.pendingCount = 0;
+    unit.running = false;
+    unit.eventHandle = -1;
+  }
+
+  protected unitLoad(unit: DecodeUnit): number {
+    return unit.totalN;
+  }
+
+  protected unitIdle(unit: DecodeUnit): boolean {
+    return !unit.running && unit.totalN === 0;
+  }
+
+  protected onUnitReady(_unit: DecodeUnit, nowSeconds: number): void {
+    if (this.waitingCount > 0) this.drainWaiting(nowSeconds);
+  }
+
+  /** Sequences in decode batches (active and about to join). */
+  get sequences(): number {
+    let total = 0;
+    for (const u of this.units) if (u.state !== GONE) total += u.totalN;
+    return total;
+  }
+
+  get drainingUnits(): number {
+    return this.units.filter((u) => u.state === DRAINING).length;
+  }
+}

@@ -1,0 +1,195 @@
+import { LogHistogramSketch } from './sketch.js';
+
+/** Pools of the fleet; index into per-pool arrays. */
+export const PREFILL = 0;
+export const DECODE = 1;
+export const POOL_NAMES = ['prefill', 'decode'] as const;
+
+/** Token classes of the ledger. */
+export const INPUT_CACHE_HIT = 0;
+export const INPUT_CACHE_MISS = 1;
+export const OUTPUT = 2;
+
+/** Per-bucket sums, one column each; use as F.arrived etc. (numeric ids keep the hot path cheap). */
+export const F = {
+  arrived: 0,
+  admitted: 1,
+  rejected: 2,
+  completed: 3,
+  prefillNodeSeconds: 4,
+  decodeNodeSeconds: 5,
+  prefillUnitSeconds: 6,
+  decodeUnitSeconds: 7,
+  prefillBusyUnitSeconds: 8,
+  decodeBusyUnitSeconds: 9,
+  prefillInputTokens: 10,
+  prefillComputedTokens: 11,
+  decodeOutputTokens: 12,
+  decodeSequenceSeconds: 13,
+  prefillQueueRequestSeconds: 14,
+  prefillQueueMax: 15,
+  decodeWaitingRequestSeconds: 16,
+  decodeWaitingMax: 17,
+  inFlightRequestSeconds: 18,
+  inFlightMax: 19,
+  admittedInputTokens: 20,
+  admittedHitTokens: 21,
+  kvLengthTokenSum: 22,
+  kvOutputTokens: 23,
+} as const;
+export type BucketField = (typeof F)[keyof typeof F];
+const FIELD_COUNT = 24;
+
+/** A quantity that holds between changes; its time integral and maximum go to buckets. */
+export interface Gauge {
+  value: number;
+  sinceSeconds: number;
+  integralField: BucketField;
+  maxField: BucketField | null;
+}
+
+/**
+ * Everything the run measures, in bounded memory: fixed-size sketches for latency and arrays of
+ * per-bucket sums (one row per bucket of simulated time, not per request).
+ */
+export class FleetMetrics {
+  readonly startSeconds: number;
+  readonly bucketSeconds: number;
+  readonly models: number;
+  readonly channels: number;
+  bucketCount = 0;
+  /** buckets × FIELD_COUNT. */
+  private values: Float64Array = new Float64Array(0);
+  /** The current bucket and its time span, so most lookups skip the division. */
+  private lastBucket = -1;
+  private lastBucketStart = 0;
+  private lastBucketEnd = -1;
+  /** buckets × models × channels × 3 token classes. */
+  tokens: Float64Array;
+  private capacity = 0;
+  readonly ttft = new LogHistogramSketch(0.01);
+  readonly tpot = new LogHistogramSketch(0.01);
+  readonly e2e = new LogHistogramSketch(0.01);
+  bucketTtft: LogHistogramSketch[] = [];
+  bucketTpot: LogHistogramSketch[] = [];
+  bucketE2e: LogHistogramSketch[] = [];
+
+  constructor(startSeconds: number, bucketSeconds: number, models: number, channels: number, expectedBuckets: number) {
+    this.startSeconds = startSeconds;
+    this.bucketSeconds = bucketSeconds;
+    this.models = models;
+    this.channels = channels;
+    this.tokens = new Float64Array(0);
+    this.ensureBucket(Math.max(0, expectedBuckets - 1));
+  }
+
+  bucketOf(timeSeconds: number): number {
+    if (timeSeconds >= this.lastBucketStart && timeSeconds < this.lastBucketEnd) return this.lastBucket;
+    const b = Math.floor((timeSeconds - this.startSeconds) / this.bucketSeconds);
+    const bucket = b < 0 ? 0 : b;
+    if (bucket >= this.bucketCount) this.ensureBucket(bucket);
+    if (b >= 0) {
+      this.lastBucket = bucket;
+      this.lastBucketStart = this.startSeconds + bucket * this.bucketSeconds;
+      this.lastBucketEnd = this.lastBucketStart + this.bucketSeconds;
+    }
+    return bucket;
+  }
+
+  get(field: BucketField, bucket: number): number {
+    return this.values[bucket * FIELD_COUNT + field];
+  }
+
+  add(field: BucketField, timeSeconds: number, amount: number): void {
+    this.values[this.bucketOf(timeSeconds) * FIELD_COUNT + field] += amount;
+  }
+
+  addTokens(timeSeconds: number, model: number, channel: number, tokenClass: number, tokens: number): void {
+    const b = this.bucketOf(timeSeconds);
+    this.tokens[((b * this.models + model) * this.channels + channel) * 3 + tokenClass] += tokens;
+  }
+
+  /** Adds `perSecond` for every second of [t0, t1), split over the buckets it crosses. */
+  addOverInterval(field: BucketField, t0: number, t1: number, perSecond: number): void {
+    if (!(t1 > t0) || perSecond === 0) return;
+    const b0 = this.bucketOf(t0);
+    // t1 is exclusive: an interval ending on a boundary does not open the next bucket.
+    const b1 = Math.max(b0, Math.ceil((t1 - this.startSeconds) / this.bucketSeconds) - 1);
+    if (b1 >= this.bucketCount) this.ensureBucket(b1);
+    const values = this.values; // after bucketOf, which may grow it
+    if (b0 === b1) {
+      values[b0 * FIELD_COUNT + field] += perSecond * (t1 - t0);
+      return;
+    }
+    for (let b = b0; b <= b1; b++) {
+      const lo = Math.max(t0, this.startSeconds + b * this.bucketSeconds);
+      const hi = Math.min(t1, this.startSeconds + (b + 1) * this.bucketSeconds);
+      if (hi > lo) values[b * FIELD_COUNT + field] += perSecond * (hi - lo);
+    }
+  }
+
+  newGauge(integralField: BucketField, maxField: BucketField | null, nowSeconds: number): Gauge {
+    return { value: 0, sinceSeconds: nowSeconds, integralField, maxField };
+  }
+
+  setGauge(gauge: Gauge, nowSeconds: number, value: number): void {
+    if (nowSeconds > gauge.sinceSeconds) {
+      this.addOverInterval(gauge.integralField, gauge.sinceSeconds, nowSeconds, gauge.value);
+      gauge.sinceSeconds = nowSeconds;
+    }
+    gauge.value = value;
+    if (gauge.maxField !== null) {
+      const i = this.bucketOf(nowSeconds) * FIELD_COUNT + gauge.maxField;
+      if (value > this.values[i]) this.values[i] = value;
+    }
+  }
+
+  /** Integrates a gauge up to the end of the run without touching its maximum. */
+  closeGauge(gauge: Gauge, nowSeconds: number): void {
+    if (nowSeconds > gauge.sinceSeconds) {
+      this.addOverInterval(gauge.integralField, gauge.sinceSeconds, nowSeconds, gauge.value);
+      gauge.sinceSeconds = nowSeconds;
+    }
+  }
+
+  recordLatencies(nowSeconds: number, ttftSeconds: number, tpotSeconds: number, e2eSeconds: number): void {
+    const b = this.bucketOf(nowSeconds);
+    addBoth(this.e2e, this.bucketE2e[b], e2eSeconds);
+    if (ttftSeconds >= 0) addBoth(this.ttft, this.bucketTtft[b], ttftSeconds);
+    if (tpotSeconds >= 0) addBoth(this.tpot, this.bucketTpot[b], tpotSeconds);
+  }
+
+  total(field: BucketField): number {
+    let sum = 0;
+    for (let b = 0; b < this.bucketCount; b++) sum += this.values[b * FIELD_COUNT + field];
+    return sum;
+  }
+
+  private ensureBucket(bucket: number): void {
+    if (bucket < this.bucketCount) return;
+    if (bucket >= this.capacity) {
+      const capacity = Math.max(bucket + 1, this.capacity * 2, 8);
+      const values = new Float64Array(capacity * FIELD_COUNT);
+      values.set(this.values);
+      this.values = values;
+      const tokens = new Float64Array(capacity * this.models * this.channels * 3);
+      tokens.set(this.tokens);
+      this.tokens = tokens;
+      this.capacity = capacity;
+    }
+    while (this.bucketCount <= bucket) {
+      // Per-bucket sketches are coarser (2%) to keep a long run's memory small.
+      this.bucketTtft.push(new LogHistogramSketch(0.02));
+      this.bucketTpot.push(new LogHistogramSketch(0.02));
+      this.bucketE2e.push(new LogHistogramSketch(0.02));
+      this.bucketCount++;
+    }
+  }
+}
+
+/** Adds a value to the run's and the bucket's sketch, taking its logarithm once. */
+function addBoth(run: LogHistogramSketch, bucket: LogHistogramSketch, value: number): void {
+  const logValue = value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
+  run.addWithLog(value, logValue);
+  bucket.addWithLog(value, logValue);
+}

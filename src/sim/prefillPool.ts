@@ -1,0 +1,268 @@
+import type { PrefillPoolConfig } from './config.js';
+import { EV_PREFILL_STEP_END, type SimContext } from './context.js';
+import { growI32 } from './eventQueue.js';
+import { F, PREFILL } from './metrics.js';
+import { ACTIVE, DRAINING, Pool, type UnitBase } from './pool.js';
+import type { PrefillLoad } from './stepTime.js';
+
+export interface PrefillUnit extends UnitBase {
+  /** Per GPU (attention data-parallel rank): FIFO of request slots linked through RequestTable.next. */
+  head: Int32Array;
+  tail: Int32Array;
+  /** Per GPU: prompt tokens queued, and the balancer's work score of them. */
+  queuedTokens: Float64Array;
+  queuedWork: Float64Array;
+  totalTokens: number;
+  totalWork: number;
+  queuedRequests: number;
+  stepping: boolean;
+  /** Requests whose last chunk is in the current step. */
+  finishing: Int32Array;
+  finishingCount: number;
+  stepStartSeconds: number;
+  stepSeconds: number;
+  /** Prompt tokens computed by the current step, all GPUs. */
+  stepNewTokens: number;
+}
+
+/**
+ * The prefill pool: units of data-parallel GPUs that step in lockstep over chunked prompts. The
+ * balancer decides where a prompt goes ("what"), the step-time model how long a step takes ("how
+ * long"); cached prefix tokens are loaded at the cache's bandwidth, not recomputed.
+ */
+export class PrefillPool extends Pool<PrefillUnit> {
+  private readonly config: PrefillPoolConfig;
+  private readonly load: PrefillLoad;
+  private roundRobinUnit = 0;
+  private roundRobinRank = 0;
+  /** Unit-seconds spent stepping since the start (the autoscaler's utilisation). */
+  busyUnitSecondsTotal = 0;
+
+  constructor(ctx: SimContext, startSeconds: number) {
+    super(ctx, PREFILL, ctx.config.prefill, startSeconds);
+    this.config = ctx.config.prefill;
+    this.load = {
+      gpus: this.config.gpusPerUnit,
+      microBatches: this.config.microBatches,
+      newTokens: 0,
+      sequences: 0,
+      contextTokens: 0,
+      attentionTokenPairs: 0,
+      cachedTokens: 0,
+      unitNewTokens: 0,
+    };
+  }
+
+  /** Queues an admitted request on a GPU chosen by the balancer and starts a step if the unit is idle. */
+  enqueue(slot: number, nowSeconds: number): void {
+    const requests = this.ctx.requests;
+    const compute = requests.computeLeft[slot];
+    const work = this.workOf(compute, requests.hitTokens[slot]);
+    const packed = this.choose();
+    const unit = this.units[packed >> 16];
+    const rank = packed & 0xffff;
+    requests.unit[slot] = unit.index;
+    requests.rank[slot] = rank;
+    requests.next[slot] = -1;
+    if (unit.tail[rank] >= 0) requests.next[unit.tail[rank]] = slot;
+    else unit.head[rank] = slot;
+    unit.tail[rank] = slot;
+    unit.queuedTokens[rank] += compute;
+    unit.queuedWork[rank] += work;
+    unit.totalTokens += compute;
+    unit.totalWork += work;
+    unit.queuedRequests++;
+    if (!unit.stepping) this.startStep(unit, nowSeconds);
+  }
+
+  stepEnded(unitIndex: number, nowSeconds: number): void {
+    const unit = this.units[unitIndex];
+    unit.stepping = false;
+    const m = this.ctx.metrics;
+    m.addOverInterval(F.prefillBusyUnitSeconds, unit.stepStartSeconds, nowSeconds, 1);
+    this.busyUnitSecondsTotal += nowSeconds - unit.stepStartSeconds;
+    m.add(F.prefillComputedTokens, nowSeconds, unit.stepNewTokens);
+    const finishing = unit.finishing;
+    for (let i = 0; i < unit.finishingCount; i++) this.ctx.prefillDone(finishing[i], nowSeconds, unit.stepSeconds);
+    unit.finishingCount = 0;
+    if (unit.queuedRequests > 0) this.startStep(unit, nowSeconds);
+    else this.leaveIfDrained(unit, nowSeconds);
+  }
+
+  /** Token-equivalent work of computing `compute` prompt tokens after `prefix` cached ones. */
+  private workOf(compute: number, prefix: number): number {
+    return compute * (1 + (prefix + compute / 2) / this.config.attentionEquivalentContextTokens);
+  }
+
+  /** The balancer: returns unit × 2^16 + rank among serving units. */
+  private choose(): number {
+    const units = this.units;
+    const gpus = this.config.gpusPerUnit;
+    if (this.config.balancer === 'round-robin') {
+      for (let tries = 0; tries <= units.length; tries++) {
+        if (this.roundRobinUnit >= units.length) this.roundRobinUnit = 0;
+        const u = units[this.roundRobinUnit];
+        if (u.state === ACTIVE && this.roundRobinRank < gpus) return (u.index << 16) | this.roundRobinRank++;
+        this.roundRobinUnit++;
+        this.roundRobinRank = 0;
+      }
+      throw new Error('PrefillPool: no unit in service');
+    }
+    const byWork = this.config.balancer === 'deepseek';
+    let best: PrefillUnit | undefined;
+    let bestScore = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < units.length; i++) {
+      const u = units[i];
+      if (u.state !== ACTIVE) continue;
+      const score = byWork ? u.totalWork : u.totalTokens;
+      if (score < bestScore) {
+        best = u;
+        bestScore = score;
+      }
+    }
+    if (!best) throw new Error('PrefillPool: no unit in service');
+    const perRank = byWork ? best.queuedWork : best.queuedTokens;
+    let bestRank = 0;
+    for (let r = 1; r < gpus; r++) if (perRank[r] < perRank[bestRank]) bestRank = r;
+    return (best.index << 16) | bestRank;
+  }
+
+  /** Forms the next batch: per GPU, chunks from the head of its queue up to the token budget. */
+  private startStep(unit: PrefillUnit, nowSeconds: number): void {
+    const requests = this.ctx.requests;
+    const budget = this.config.tokenBudgetPerGpu;
+    const scale = this.config.attentionEquivalentContextTokens;
+    const load = this.load;
+    load.newTokens = 0;
+    load.sequences = 0;
+    load.contextTokens = 0;
+    load.attentionTokenPairs = 0;
+    load.cachedTokens = 0;
+    load.unitNewTokens = 0;
+    const gpus = this.config.gpusPerUnit;
+    for (let r = 0; r < gpus; r++) {
+      let slot = unit.head[r];
+      if (slot < 0) continue;
+      let used = 0;
+      let sequences = 0;
+      let context = 0;
+      let pairs = 0;
+      let cached = 0;
+      let work = 0;
+      while (slot >= 0 && used < budget) {
+        const left = requests.computeLeft[slot];
+        const chunk = left < budget - used ? left : budget - used;
+        const done = requests.computed[slot];
+        const position = requests.hitTokens[slot] + done;
+        if (done === 0) cached += requests.hitTokens[slot];
+        pairs += chunk * position + (chunk * (chunk + 1)) / 2;
+        context += position + chunk;
+        work += chunk * (1 + (position + chunk / 2) / scale);
+        used += chunk;
+        sequences++;
+        requests.computed[slot] = done + chunk;
+        requests.computeLeft[slot] = left - chunk;
+        if (left - chunk > 0) break;
+        const next = requests.next[slot];
+        if (unit.finishingCount === unit.finishing.length) unit.finishing = growI32(unit.finishing, unit.finishing.length * 2);
+        unit.finishing[unit.finishingCount++] = slot;
+        unit.queuedRequests--;
+        slot = next;
+      }
+      unit.head[r] = slot;
+      if (slot < 0) {
+        unit.tail[r] = -1;
+        unit.queuedTokens[r] = 0;
+        unit.queuedWork[r] = 0;
+      } else {
+        unit.queuedTokens[r] -= used;
+        unit.queuedWork[r] -= work;
+      }
+      unit.totalTokens -= used;
+      unit.totalWork -= work;
+      load.unitNewTokens += used;
+      if (used > load.newTokens) load.newTokens = used;
+      if (sequences > load.sequences) load.sequences = sequences;
+      if (context > load.contextTokens) load.contextTokens = context;
+      if (pairs > load.attentionTokenPairs) load.attentionTokenPairs = pairs;
+      if (cached > load.cachedTokens) load.cachedTokens = cached;
+    }
+    if (unit.queuedRequests === 0) {
+      unit.totalTokens = 0;
+      unit.totalWork = 0;
+    }
+    if (load.unitNewTokens === 0) return;
+    let stepSeconds = this.ctx.stepModel.prefillStepSeconds(load);
+    const cache = this.ctx.config.cache;
+    if (cache && load.cachedTokens > 0) {
+      const loadSeconds = (load.cachedTokens * this.ctx.config.kvBytesPerToken) / cache.readBytesPerSecondPerGpu;
+      stepSeconds = cache.overlapLoad ? Math.max(stepSeconds, loadSeconds) : stepSeconds + loadSeconds;
+    }
+    if (!(stepSeconds > 0)) throw new Error(`step-time model returned ${stepSeconds} s for a prefill step`);
+    unit.stepping = true;
+    unit.stepStartSeconds = nowSeconds;
+    unit.stepSeconds = stepSeconds;
+    unit.stepNewTokens = load.unitNewTokens;
+    this.ctx.queue.schedule(nowSeconds + stepSeconds, EV_PREFILL_STEP_END, unit.index);
+  }
+
+  /** Counts the busy time of steps still running when the run stops. */
+  override finish(nowSeconds: number): void {
+    for (const u of this.units) {
+      if (u.stepping && nowSeconds > u.stepStartSeconds) {
+        this.ctx.metrics.addOverInterval(F.prefillBusyUnitSeconds, u.stepStartSeconds, nowSeconds, 1);
+      }
+    }
+    super.finish(nowSeconds);
+  }
+
+  protected createUnit(index: number): PrefillUnit {
+    const gpus = this.config.gpusPerUnit;
+    return {
+      index,
+      state: ACTIVE,
+      head: new Int32Array(gpus).fill(-1),
+      tail: new Int32Array(gpus).fill(-1),
+      queuedTokens: new Float64Array(gpus),
+      queuedWork: new Float64Array(gpus),
+      totalTokens: 0,
+      totalWork: 0,
+      queuedRequests: 0,
+      stepping: false,
+      finishing: new Int32Array(64),
+      finishingCount: 0,
+      stepStartSeconds: 0,
+      stepSeconds: 0,
+      stepNewTokens: 0,
+    };
+  }
+
+  protected resetUnit(unit: PrefillUnit): void {
+    unit.head.fill(-1);
+    unit.tail.fill(-1);
+    unit.queuedTokens.fill(0);
+    unit.queuedWork.fill(0);
+    unit.totalTokens = 0;
+    unit.totalWork = 0;
+    unit.queuedRequests = 0;
+    unit.stepping = false;
+    unit.finishingCount = 0;
+  }
+
+  protected unitLoad(unit: PrefillUnit): number {
+    return unit.totalWork + (unit.stepping ? 1 : 0);
+  }
+
+  protected unitIdle(unit: PrefillUnit): boolean {
+    return !unit.stepping && unit.queuedRequests === 0;
+  }
+
+  protected onUnitReady(): void {}
+
+  /** Serving or draining units with work (for tests and invariants). */
+  get busyUnits(): number {
+    let n = 0;
+    for (const u of this.units) if ((u.state === ACTIVE || u.state === DRAINING) && u.stepping) n++;
+    return n;
+  }
+}

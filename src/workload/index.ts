@@ -1,0 +1,34 @@
+// Workload sources: records, synthetic generators, transforms and trace row parsers.
+export {
+  empiricalLengthPairs,
+  empiricalTokens,
+  fixedTokens,
+  geometricCount,
+  independentLengths,
+  lognormalTokens,
+  uniformTokens,
+  type LengthModel,
+  type TokenDistribution,
+} from './lengths.js';
+export { ArrivalProcess, RateProfile, type RatePiece } from './profile.js';
+export {
+  arraySource,
+  collect,
+  copyRequestRecord,
+  newRequestRecord,
+  reserveBlocks,
+  type RequestRecord,
+  type RequestSource,
+} from './request.js';
+export { Rng } from './rng.js';
+export { SyntheticSource, type ConversationModel, type SyntheticStream, type SyntheticWorkloadConfig } from './synthetic.js';
+export {
+  azure2023Parser,
+  MOONCAKE_BLOCK_TOKENS,
+  mooncakeParser,
+  parseNaiveUtc,
+  traceParser,
+  type TraceFormat,
+  type TraceRowParser,
+} from './traceFormats.js';
+export { scaleRate, shiftTime, takeRequests, timeWindow } from './transforms.js';

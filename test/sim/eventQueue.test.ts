@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventQueue } from '../../src/sim/eventQueue.js';
+
+function drain(q: EventQueue): [number, number][] {
+  const out: [number, number][] = [];
+  while (q.pop()) out.push([q.poppedTimeSeconds, q.poppedTarget]);
+  return out;
+}
+
+describe('EventQueue', () => {
+  it('pops in time order and first-in first-out among equal times', () => {
+    const q = new EventQueue(2);
+    q.schedule(5, 0, 1);
+    q.schedule(1, 0, 2);
+    q.schedule(5, 0, 3);
+    q.schedule(1, 0, 4);
+    q.schedule(3, 0, 5);
+    expect(drain(q)).toEqual([
+      [1, 2],
+      [1, 4],
+      [3, 5],
+      [5, 1],
+      [5, 3],
+    ]);
+  });
+
+  it('cancels and reschedules by handle', () => {
+    const q = new EventQueue();
+    const a = q.schedule(1, 0, 1);
+    const b = q.schedule(2, 0, 2);
+    q.schedule(3, 0, 3);
+    q.cancel(a);
+    q.reschedule(b, 4);
+    expect(q.isPending(a)).toBe(false);
+    expect(drain(q)).toEqual([
+      [3, 3],
+      [4, 2],
+    ]);
+  });
+
+  it('a rescheduled event runs after events already due at its new time', () => {
+    const q = new EventQueue();
+    const a = q.schedule(1, 0, 1);
+    q.schedule(2, 0, 2);
+    q.reschedule(a, 2);
+    expect(drain(q).map((e) => e[1])).toEqual([2, 1]);
+  });
+
+  it('matches a stable sort of (time, order) under random schedules and cancels', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ time: fc.integer({ min: 0, max: 20 }), cancel: fc.boolean() }), { maxLength: 300 }),
+        (ops) => {
+          const q = new EventQueue(4);
+          const live: { time: number; id: number }[] = [];
+          ops.forEach((op, id) => {
+            const handle = q.schedule(op.time, 0, id);
+            if (op.cancel) q.cancel(handle);
+            else live.push({ time: op.time, id });
+          });
+          const expected = [...live].sort((x, y) => x.time - y.time || x.id - y.id).map((e) => e.id);
+          expect(drain(q).map((e) => e[1])).toEqual(expected);
+        },
+      ),
+    );
+  });
+});
