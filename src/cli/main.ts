@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isInputError } from '../errors.js';
 import { registerReport } from './report.js';
 import { registerPerf } from './perf.js';
+import { registerSimulate } from './simulate.js';
 
 /** Where the CLI writes; tests pass their own to capture output. */
 export interface CliIo {
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerReport(program, io);
   registerPerf(program, io);
+  registerSimulate(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

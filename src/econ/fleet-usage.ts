@@ -41,7 +41,7 @@ export function nodesAt(steps: readonly NodeStepMs[], atMs: number): number {
   return nodes;
 }
 
-function nodeMsWithin(steps: readonly NodeStepMs[], startMs: number, endMs: number): number {
+export function nodeMsWithin(steps: readonly NodeStepMs[], startMs: number, endMs: number): number {
   let total = 0;
   for (let i = 0; i < steps.length; i++) {
     const from = Math.max(steps[i].atMs, startMs);
@@ -51,7 +51,7 @@ function nodeMsWithin(steps: readonly NodeStepMs[], startMs: number, endMs: numb
   return total;
 }
 
-function peakWithin(steps: readonly NodeStepMs[], startMs: number, endMs: number): number {
+export function peakWithin(steps: readonly NodeStepMs[], startMs: number, endMs: number): number {
   let peak = nodesAt(steps, startMs);
   for (const step of steps) if (step.atMs > startMs && step.atMs < endMs) peak = Math.max(peak, step.nodes);
   return peak;

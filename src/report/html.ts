@@ -21,6 +21,8 @@ export interface StatementHtmlOptions {
   chartWidthPx?: number;
   /** A line for the footer, e.g. "tokenfleet 0.1.0, scenario deepseek.yaml". No clock time, to stay reproducible. */
   generatedBy?: string;
+  /** Trusted HTML sections placed after the money chart (e.g. the simulator's latency and throughput). */
+  extraSectionsHtml?: string;
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -203,7 +205,7 @@ function priceBooks(statement: StatementJson): string {
   );
 }
 
-function chartSection(heading: string, caption: string, svg: string): string {
+export function chartSection(heading: string, caption: string, svg: string): string {
   return `<section><h2>${heading}</h2><p class="caption">${caption}</p><figure>${svg}</figure></section>`;
 }
 
@@ -231,6 +233,7 @@ ${lede(statement)}
 ${headline(statement)}
 ${chartSection('Node count over the day', `Nodes in service${poolNames(statement).length >= 2 ? ', stacked by pool, with the total as a line' : ''}; ${zone} time. Each level holds until the next change.`, nodeSvg)}
 ${chartSection(showRealized ? 'Cost, theoretical and realized revenue' : 'Cost and theoretical income', `Per ${bucketLengthLabel(statement)} in USD; ${zone} time. Theoretical revenue prices every token at list price${showRealized ? '; realized revenue applies the scenario’s price book' : ''}.`, moneySvg)}
+${options.extraSectionsHtml ?? ''}
 <section><h2>Pools</h2>${poolsTable(statement)}</section>
 <section><h2>By model</h2>${breakdownTable('Model', statement.totals.byModel, showRealized)}</section>
 <section><h2>By channel</h2>${breakdownTable('Channel', statement.totals.byChannel, showRealized)}</section>

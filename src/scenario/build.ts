@@ -5,6 +5,8 @@ import type { PriceBook } from '../econ/pricebook.js';
 import { TOKEN_CLASSES } from '../econ/pricebook.js';
 import { buildPools, type PoolPlan } from './build-fleet.js';
 import { buildPriceBook } from './build-prices.js';
+import { buildSimulation, type SimulationSpec } from './build-simulation.js';
+import { workloadNames } from './workload-spec.js';
 import { ScenarioError, type KeyPath } from './scenario-error.js';
 import type { ScenarioFile, TrafficFile } from './schema.js';
 import { apportion, resolveVolume } from './volumes.js';
@@ -17,10 +19,12 @@ export interface Scenario {
   window: { startMs: number; endMs: number; zone: TimeZone; zoneName: string; bucketMs: number };
   buckets: { startMs: number; endMs: number }[];
   pools: PoolPlan[];
-  /** Per bucket, the tokens of each model x channel. */
-  traffic: TrafficCell[][];
+  /** Per bucket, the tokens of each model x channel; null when only a simulation makes them. */
+  traffic: TrafficCell[][] | null;
   theoretical: PriceBook;
   realized: PriceBook | null;
+  /** How to replay the window request by request; null when the scenario has no simulation section. */
+  simulation: SimulationSpec | null;
 }
 
 export function buildScenario(file: ScenarioFile): Scenario {
@@ -30,9 +34,15 @@ export function buildScenario(file: ScenarioFile): Scenario {
     buckets.push({ startMs, endMs: startMs + window.bucketMs });
   }
   const pools = buildPools(file.fleet, window);
-  const traffic = buildTraffic(file.traffic, buckets, window.zone);
-  const models = new Set(traffic.flat().map((cell) => cell.model));
-  const channels = new Set(traffic.flat().map((cell) => cell.channel));
+  const traffic = file.traffic ? buildTraffic(file.traffic, buckets, window.zone) : null;
+  const simulation = file.simulation
+    ? buildSimulation(file.simulation, pools, { ...window, buckets: buckets.length, bucketWeights: file.traffic?.bucketWeights ?? null })
+    : null;
+  if (!traffic && !simulation) throw new ScenarioError([], 'missing "traffic" (the volumes to price) or "simulation" (a workload to replay)');
+  // Every model and channel that may carry tokens must be priced: the given traffic's and the workload's.
+  const cells = [...(traffic ?? []).flat(), ...(simulation ? workloadNames(simulation.workload) : [])];
+  const models = new Set(cells.map((cell) => cell.model));
+  const channels = new Set(cells.map((cell) => cell.channel));
   const books = file.priceBooks;
   return {
     name: file.name,
@@ -44,6 +54,7 @@ export function buildScenario(file: ScenarioFile): Scenario {
     traffic,
     theoretical: buildPriceBook(books.theoretical, ['priceBooks', 'theoretical'], models, channels),
     realized: books.realized ? buildPriceBook(books.realized, ['priceBooks', 'realized'], models, channels) : null,
+    simulation,
   };
 }
 

@@ -1,20 +1,11 @@
 import { z } from 'zod';
+import { simulationSchema } from './simulation-schema.js';
+import { strict } from './strict.js';
 
 /**
  * The scenario file, as a zod schema: the one source of its types. Shape checks live here; checks that
  * need several fields at once (steps in order, hits within inputs) live in build.ts.
  */
-
-/** An object that rejects unknown keys and says which keys it knows. */
-function strict<Shape extends z.ZodRawShape>(shape: Shape) {
-  const known = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (expected one of: ${known})`
-        : undefined,
-  });
-}
 
 const tokens = z.number().int('expected a whole number of tokens').nonnegative('expected tokens >= 0');
 const nonNegative = z.number().nonnegative('expected a number >= 0');
@@ -134,8 +125,11 @@ export const scenarioSchema = strict({
     gpuCost: gpuCostSchema,
     pools: z.array(poolSchema).min(1, 'expected at least one pool'),
   }),
-  traffic: trafficSchema,
+  /** The volumes `report` prices; `simulate` makes its own from the workload and may omit this. */
+  traffic: trafficSchema.optional(),
   priceBooks: strict({ theoretical: priceBookSchema, realized: priceBookSchema.optional() }),
+  /** How to replay the window request by request (`tokenfleet simulate`); `report` ignores it. */
+  simulation: simulationSchema.optional(),
 });
 
 export type ScenarioFile = z.infer<typeof scenarioSchema>;

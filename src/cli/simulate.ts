@@ -1,0 +1,110 @@
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { nextLocalTime, parseInstant, parseTimeOfDay } from '../econ/clock.js';
+import { InputError } from '../errors.js';
+import { writeFileAtomic } from '../io/files.js';
+import { readScenarioFile } from '../io/scenario-file.js';
+import { workloadEnvironment } from '../io/workload-env.js';
+import { renderSimulationHtml } from '../report/simulation-html.js';
+import type { Scenario } from '../scenario/build.js';
+import { simulate, type SimulationReport } from '../scenario/simulate.js';
+import type { CliIo } from './main.js';
+
+interface SimulateCliOptions {
+  from?: string;
+  to?: string;
+  seed?: string;
+  json?: boolean;
+  html?: string;
+  progress?: boolean;
+}
+
+export function registerSimulate(program: Command, io: CliIo): void {
+  program
+    .command('simulate')
+    .description('replay the scenario\'s workload request by request through the fleet twin, then price what it served')
+    .argument('<scenario>', 'scenario file with a simulation section')
+    .option('--from <time>', 'start at this bucket boundary ("HH:MM" in the window\'s zone, or ISO)')
+    .option('--to <time>', 'stop at this bucket boundary')
+    .option('--seed <n>', 'random seed (overrides the scenario\'s)')
+    .option('--json', 'print one JSON object')
+    .option('--html <file>', 'write a self-contained HTML report')
+    .option('--no-progress', 'no progress bar on the terminal')
+    .action((scenarioPath: string, options: SimulateCliOptions) => {
+      const scenario = readScenarioFile(scenarioPath);
+      const seed = options.seed === undefined ? undefined : Number(options.seed);
+      if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new InputError(`expected a whole number >= 0, got "${options.seed}"`, '--seed');
+      const fromBucket = options.from === undefined ? 0 : bucketBoundary(scenario, options.from, '--from');
+      const toBucket = options.to === undefined ? scenario.buckets.length : bucketBoundary(scenario, options.to, '--to');
+      if (toBucket <= fromBucket) throw new InputError('expected --to after --from', '--to');
+      const bar = options.progress !== false && process.stderr.isTTY ? progressBar((toBucket - fromBucket) * (scenario.window.bucketMs / 1000)) : null;
+      const startedMs = Date.now();
+      let report: SimulationReport;
+      try {
+        report = simulate(scenario, {
+          seed,
+          fromBucket,
+          toBucket,
+          env: workloadEnvironment(scenarioPath),
+          nowMs: () => Date.now(),
+          onProgress: bar
+            ? (p) => {
+                const wall = (Date.now() - startedMs) / 1000;
+                bar.update(p.simulatedSeconds - fromBucket * (scenario.window.bucketMs / 1000), {
+                  requests: p.arrived.toLocaleString('en-US'),
+                  speed: wall > 0 ? Math.round(p.simulatedSeconds / wall).toLocaleString('en-US') : '–',
+                });
+              }
+            : undefined,
+        });
+      } finally {
+        bar?.stop();
+      }
+      if (options.html) writeFileAtomic(options.html, renderSimulationHtml(report));
+      const { fleet: _fleet, statement: _statement, ...printable } = report;
+      io.stdout(options.json ? `${JSON.stringify(printable, null, 2)}\n` : summary(report));
+    });
+}
+
+function progressBar(totalSeconds: number): SingleBar {
+  const bar = new SingleBar({
+    format: 'simulating {bar} {percentage}% | {value}/{total} s simulated | {requests} requests | {speed}x real time',
+    stream: process.stderr,
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  bar.start(Math.round(totalSeconds), 0, { requests: '0', speed: '–' });
+  return bar;
+}
+
+/** "HH:MM" (the next such time from the window's start) or ISO, which must fall on a bucket edge. */
+function bucketBoundary(scenario: Scenario, text: string, flag: string): number {
+  const { startMs, endMs, bucketMs, zone } = scenario.window;
+  const minute = parseTimeOfDay(text);
+  const atMs = minute !== null ? nextLocalTime(startMs, zone, minute % 1440) : parseInstant(text);
+  if (atMs === null) throw new InputError(`"${text}" is not a time ("HH:MM" or ISO with offset)`, flag);
+  const atEnd = minute !== null && atMs === startMs && flag === '--to' ? endMs : atMs;
+  if (atEnd < startMs || atEnd > endMs || (atEnd - startMs) % bucketMs !== 0) {
+    throw new InputError(`"${text}" is not a bucket boundary within the window`, flag);
+  }
+  return (atEnd - startMs) / bucketMs;
+}
+
+function summary(report: SimulationReport): string {
+  const t = report.totals;
+  const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
+  const ms = (x: number | null) => (x === null ? '–' : `${(x * 1000).toFixed(0)} ms`);
+  const n = (x: number | null) => (x === null ? '–' : Math.round(x).toLocaleString('en-US'));
+  return [
+    report.scenario,
+    `requests   ${n(report.requests)} (${n(report.completed)} completed, ${n(report.rejected)} rejected) in ${report.wallSeconds.toFixed(1)} s wall, ${n(report.events)} events`,
+    `prefill    ${n(report.throughput.prefillTokensPerSecondPerNode)} input tokens/s per node`,
+    `decode     ${n(report.throughput.decodeTokensPerSecondPerNode)} output tokens/s per node, ${report.throughput.decodeTokensPerSecondPerUser?.toFixed(1) ?? '–'} tokens/s per user (median)`,
+    `TTFT       p50 ${ms(report.latency.ttftSeconds.p50)}, p90 ${ms(report.latency.ttftSeconds.p90)}, p99 ${ms(report.latency.ttftSeconds.p99)}`,
+    `TPOT       p50 ${ms(report.latency.tpotSeconds.p50)}, p90 ${ms(report.latency.tpotSeconds.p90)}, p99 ${ms(report.latency.tpotSeconds.p99)}`,
+    `KV cache   ${pct(report.cacheHitShare)} of input tokens hit; mean KV length per output token ${n(report.meanKvLengthPerOutputToken)}`,
+    `money      cost $${n(t.costUsd)}, theoretical revenue $${n(t.theoreticalRevenueUsd)}, cost-profit margin ${pct(t.costProfitMargin)}` +
+      (t.realizedRevenueUsd === null ? '' : `; realized $${n(t.realizedRevenueUsd)} (${pct(t.realizedCostProfitMargin)})`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,137 @@
+import type { TraceFormat } from '../workload/traceFormats.js';
+import {
+  empiricalLengthPairs,
+  fixedTokens,
+  geometricCount,
+  independentLengths,
+  lognormalTokens,
+  uniformTokens,
+  type LengthModel,
+  type TokenDistribution,
+} from '../workload/lengths.js';
+import { RateProfile } from '../workload/profile.js';
+import type { RequestSource } from '../workload/request.js';
+import { Rng } from '../workload/rng.js';
+import { SyntheticSource, type SyntheticStream } from '../workload/synthetic.js';
+import { scaleRate, shiftTime, timeWindow } from '../workload/transforms.js';
+import { ScenarioError, type KeyPath } from './scenario-error.js';
+import type { DistributionFile, SimulationFile, StreamFile } from './simulation-schema.js';
+
+export type WorkloadSpec =
+  | {
+      kind: 'synthetic';
+      ratesPerSecond: number[];
+      bucketSeconds: number;
+      interArrivalCv: number;
+      blockTokens: number;
+      streams: StreamFile[];
+      path: KeyPath;
+    }
+  | {
+      kind: 'trace';
+      path: string;
+      format?: TraceFormat;
+      model: string;
+      channel: string;
+      skipMalformed: boolean;
+      rateScale: number;
+      offsetSeconds: number;
+    };
+
+/** What only the Node side can do: open trace files (paths as written in the scenario). */
+export interface WorkloadEnvironment {
+  openTrace(path: string, format: TraceFormat | undefined, options: { model: string; channel: string; skipMalformed: boolean }): RequestSource;
+  /** Every row's input and output tokens, for empirical lengths. */
+  traceLengths(path: string): { inputs: ArrayLike<number>; outputs: ArrayLike<number> };
+}
+
+export function buildWorkloadSpec(
+  file: SimulationFile['workload'],
+  window: { bucketMs: number; buckets: number; bucketWeights: readonly number[] | null },
+  path: KeyPath,
+): WorkloadSpec {
+  if ((file.synthetic === undefined) === (file.trace === undefined)) {
+    throw new ScenarioError(path, 'expected exactly one of synthetic or trace');
+  }
+  if (file.trace) return { kind: 'trace', ...file.trace };
+  const synthetic = file.synthetic!;
+  const at: KeyPath = [...path, 'synthetic'];
+  const bucketSeconds = window.bucketMs / 1000;
+  let ratesPerSecond: number[];
+  if ((synthetic.requestsPerSecond === undefined) === (synthetic.requestsInWindow === undefined)) {
+    throw new ScenarioError(at, 'expected exactly one of requestsPerSecond (one rate per bucket) or requestsInWindow');
+  }
+  if (synthetic.requestsPerSecond) {
+    if (synthetic.requestsPerSecond.length !== window.buckets) {
+      throw new ScenarioError([...at, 'requestsPerSecond'], `expected ${window.buckets} rates, one per bucket, got ${synthetic.requestsPerSecond.length}`);
+    }
+    ratesPerSecond = synthetic.requestsPerSecond;
+  } else {
+    const weights = window.bucketWeights ?? new Array<number>(window.buckets).fill(1);
+    const weightSum = weights.reduce((a, b) => a + b, 0);
+    ratesPerSecond = weights.map((w) => (synthetic.requestsInWindow! * w) / weightSum / bucketSeconds);
+  }
+  synthetic.streams.forEach((stream, i) => {
+    const hasDistributions = stream.inputTokens !== undefined && stream.outputTokens !== undefined;
+    if (hasDistributions === (stream.lengthsFromTrace !== undefined)) {
+      throw new ScenarioError([...at, 'streams', i], 'expected inputTokens and outputTokens, or lengthsFromTrace');
+    }
+  });
+  return {
+    kind: 'synthetic',
+    ratesPerSecond,
+    bucketSeconds,
+    interArrivalCv: synthetic.interArrivalCv,
+    blockTokens: synthetic.blockTokens,
+    streams: synthetic.streams,
+    path: at,
+  };
+}
+
+/** The models and channels the workload will send, to check the price books before a long run. */
+export function workloadNames(spec: WorkloadSpec): { model: string; channel: string }[] {
+  return spec.kind === 'trace' ? [{ model: spec.model, channel: spec.channel }] : spec.streams.map(({ model, channel }) => ({ model, channel }));
+}
+
+/** A streaming request source for the spec over [fromSeconds, toSeconds) of the window, seeded. */
+export function openWorkload(spec: WorkloadSpec, seed: number, env: WorkloadEnvironment, fromSeconds: number, toSeconds: number): RequestSource {
+  if (spec.kind === 'trace') {
+    let source = env.openTrace(spec.path, spec.format, { model: spec.model, channel: spec.channel, skipMalformed: spec.skipMalformed });
+    if (spec.rateScale !== 1) source = scaleRate(source, spec.rateScale);
+    if (spec.offsetSeconds !== 0) source = shiftTime(source, spec.offsetSeconds);
+    return timeWindow(source, fromSeconds, toSeconds);
+  }
+  const streams = spec.streams.map((stream): SyntheticStream => ({
+    model: stream.model,
+    channel: stream.channel,
+    weight: stream.weight,
+    lengths: lengthModel(stream, env),
+    conversation: stream.conversation && {
+      turns: distribution(stream.conversation.turns),
+      systemPromptTokens: stream.conversation.systemPromptTokens,
+      systemPromptVariants: stream.conversation.systemPromptVariants,
+      thinkSeconds: distribution(stream.conversation.thinkSeconds),
+      maxContextTokens: stream.conversation.maxContextTokens,
+    },
+  }));
+  const firstBucket = Math.floor(fromSeconds / spec.bucketSeconds);
+  const lastBucket = Math.ceil(toSeconds / spec.bucketSeconds);
+  const profile = RateProfile.uniform(fromSeconds, spec.bucketSeconds, spec.ratesPerSecond.slice(firstBucket, lastBucket));
+  return new SyntheticSource({ profile, interArrivalCv: spec.interArrivalCv, streams, blockTokens: spec.blockTokens }, new Rng(seed, 'workload'));
+}
+
+function lengthModel(stream: StreamFile, env: WorkloadEnvironment): LengthModel {
+  if (stream.lengthsFromTrace) {
+    const { inputs, outputs } = env.traceLengths(stream.lengthsFromTrace);
+    return empiricalLengthPairs(inputs, outputs);
+  }
+  return independentLengths(distribution(stream.inputTokens!), distribution(stream.outputTokens!));
+}
+
+export function distribution(file: DistributionFile): TokenDistribution {
+  if (typeof file === 'number') return fixedTokens(file);
+  if ('fixed' in file) return fixedTokens(file.fixed);
+  if ('uniform' in file) return uniformTokens(file.uniform[0], file.uniform[1]);
+  if ('lognormal' in file) return lognormalTokens(file.lognormal.mean, file.lognormal.cv, file.lognormal.min, file.lognormal.max);
+  return geometricCount(file.geometric);
+}
