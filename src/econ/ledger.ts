@@ -40,7 +40,12 @@ export interface BucketUsage {
   traffic: readonly TrafficCell[];
 }
 
-/** A bucket with its money posted, each line rounded once to the micro-dollar. */
+/**
+ * A bucket with its money posted in micro-dollars. Each ledger line (a pool's cost, a model x channel x
+ * class's revenue) is rounded on its running total: a bucket posts round(total so far) − what was
+ * posted before, so every bucket is within a micro-dollar of exact and the day is its exact total,
+ * correctly rounded, and still the sum of its buckets.
+ */
 export interface LedgerBucket extends BucketUsage {
   costMicrosByPool: readonly bigint[];
   /** Per traffic cell, per token class (TOKEN_CLASSES order). */
@@ -58,18 +63,18 @@ export interface Ledger {
 const MS_PER_HOUR = 3_600_000n;
 const MICROS_PER_USD = 1_000_000n;
 
-/** Cost of `nodeMs` node-milliseconds of a pool, in micro-dollars, exact before the one rounding. */
-export function poolCostMicros(pool: PoolSpec, nodeMs: number): bigint {
+/** Cost of `nodeMs` node-milliseconds of a pool, in micro-dollars, exact. */
+export function poolCostMicros(pool: PoolSpec, nodeMs: number): Ratio {
   const gpuHours = ratio(BigInt(nodeMs) * BigInt(pool.gpusPerNode), MS_PER_HOUR);
-  return roundHalfEven(mul(mul(gpuHours, pool.gpuHourUsd), ratio(MICROS_PER_USD)));
+  return mul(mul(gpuHours, pool.gpuHourUsd), ratio(MICROS_PER_USD));
 }
 
 /**
  * Revenue of one traffic cell in a bucket, per token class, in micro-dollars. A price of p USD per
  * million tokens is p micro-dollars per token, so micros = tokens x p x (share of bucket) x factor.
  */
-export function cellRevenueMicros(book: PriceBook, segments: readonly PricingSegment[], cell: TrafficCell): bigint[] {
-  if (!isPaid(book, cell.channel)) return TOKEN_CLASSES.map(() => 0n);
+export function cellRevenueMicros(book: PriceBook, segments: readonly PricingSegment[], cell: TrafficCell): Ratio[] {
+  if (!isPaid(book, cell.channel)) return TOKEN_CLASSES.map(() => ZERO);
   return TOKEN_CLASSES.map((tokenClass: TokenClass) => {
     let exact: Ratio = ZERO;
     for (const segment of segments) {
@@ -78,8 +83,23 @@ export function cellRevenueMicros(book: PriceBook, segments: readonly PricingSeg
       const perToken = mul(prices[tokenClass], priceFactor(segment.activeRules, cell.model));
       exact = add(exact, mul(mul(perToken, segment.fraction), ratio(cell[tokenClass])));
     }
-    return roundHalfEven(exact);
+    return exact;
   });
+}
+
+/** Rounds each line on its running total, so rounding never accumulates across buckets. */
+class LinePoster {
+  private readonly exactTotals = new Map<string, Ratio>();
+  private readonly postedTotals = new Map<string, bigint>();
+
+  post(line: string, exact: Ratio): bigint {
+    const total = add(this.exactTotals.get(line) ?? ZERO, exact);
+    const before = this.postedTotals.get(line) ?? 0n;
+    const after = roundHalfEven(total);
+    this.exactTotals.set(line, total);
+    this.postedTotals.set(line, after);
+    return after - before;
+  }
 }
 
 /** Posts every bucket: pool costs and both revenues. */
@@ -89,16 +109,19 @@ export function buildLedger(
   theoretical: PriceBook,
   realized: PriceBook | null,
 ): Ledger {
+  const poster = new LinePoster();
   const buckets = usage.map((bucket): LedgerBucket => {
-    const revenue = (book: PriceBook) => {
+    const revenue = (book: PriceBook, kind: string) => {
       const segments = pricingSegments(book, bucket.startMs, bucket.endMs);
-      return bucket.traffic.map((cell) => cellRevenueMicros(book, segments, cell));
+      return bucket.traffic.map((cell) =>
+        cellRevenueMicros(book, segments, cell).map((exact, c) => poster.post(`${kind}\u0000${cell.model}\u0000${cell.channel}\u0000${c}`, exact)),
+      );
     };
     return {
       ...bucket,
-      costMicrosByPool: pools.map((pool, p) => poolCostMicros(pool, bucket.nodeMsByPool[p])),
-      theoreticalMicros: revenue(theoretical),
-      realizedMicros: realized ? revenue(realized) : null,
+      costMicrosByPool: pools.map((pool, p) => poster.post(`cost\u0000${pool.name}`, poolCostMicros(pool, bucket.nodeMsByPool[p]))),
+      theoreticalMicros: revenue(theoretical, 'theoretical'),
+      realizedMicros: realized ? revenue(realized, 'realized') : null,
     };
   });
   return { pools, buckets, theoretical, realized };

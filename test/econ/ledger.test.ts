@@ -42,9 +42,17 @@ function hours(count: number, traffic: (b: number) => TrafficCell[], nodes = 10)
 
 describe('ledger', () => {
   it('costs node-hours x GPUs x $/GPU-hour to the micro-dollar', () => {
-    expect(poolCostMicros(pool, 278 * HOUR_MS)).toBe(4448_000_000n);
-    // One node for one millisecond at $2/GPU-hour x 8 GPUs = $0.0000044444…, rounds to 4 micro-dollars.
-    expect(poolCostMicros(pool, 1)).toBe(4n);
+    expect(poolCostMicros(pool, 278 * HOUR_MS)).toEqual(ratio(4448_000_000n));
+    // One node for one millisecond at $2/GPU-hour x 8 GPUs = 4.444… micro-dollars.
+    expect(poolCostMicros(pool, 1)).toEqual(ratio(40, 9));
+  });
+
+  it('rounds each line on its running total: the day is its exact total, rounded once', () => {
+    // 1,000 buckets of one node-millisecond each: 4.444… micro-dollars apiece, 4,444.44… in all.
+    const usage = hours(1000, () => []).map((bucket) => ({ ...bucket, nodeMsByPool: [1] }));
+    const ledger = buildLedger([pool], usage, book(), null);
+    expect(sumBuckets(ledger).costMicros).toBe(4444n);
+    for (const bucket of ledger.buckets) expect([4n, 5n]).toContain(bucket.costMicrosByPool[0]);
   });
 
   it('prices a token of p $/M at p micro-dollars', () => {
