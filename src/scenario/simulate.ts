@@ -35,6 +35,8 @@ export interface SimulationReport {
   requests: number;
   completed: number;
   rejected: number;
+  /** Malformed trace rows skipped (only when the scenario asks to skip them). */
+  skippedTraceRows: number;
   simulatedSeconds: number;
   wallSeconds: number;
   events: number;
@@ -79,7 +81,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): Simulati
   const config = { ...spec.config, startSeconds: fromBucket * bucketSeconds, endSeconds: toBucket * bucketSeconds };
   const now = options.nowMs ?? (() => 0);
   const started = now();
-  const source = openWorkload(spec.workload, seed, options.env, config.startSeconds, config.endSeconds);
+  const { source, skippedRows } = openWorkload(spec.workload, seed, options.env, config.startSeconds, config.endSeconds);
   let fleet: FleetResult;
   try {
     fleet = runFleet(config, source, spec.stepModel, { onProgress: options.onProgress });
@@ -121,6 +123,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): Simulati
     requests: fleet.requests.arrived - fleet.requests.beforeWindow,
     completed: fleet.requests.completed,
     rejected: fleet.requests.rejected,
+    skippedTraceRows: skippedRows(),
     simulatedSeconds: fleet.window.finishSeconds - fleet.window.startSeconds,
     wallSeconds,
     events: fleet.engine.events,

@@ -40,7 +40,11 @@ export type WorkloadSpec =
 
 /** What only the Node side can do: open trace files (paths as written in the scenario). */
 export interface WorkloadEnvironment {
-  openTrace(path: string, format: TraceFormat | undefined, options: { model: string; channel: string; skipMalformed: boolean }): RequestSource;
+  openTrace(
+    path: string,
+    format: TraceFormat | undefined,
+    options: { model: string; channel: string; skipMalformed: boolean },
+  ): RequestSource & { readonly skippedRows: number };
   /** Every row's input and output tokens, for empirical lengths. */
   traceLengths(path: string): { inputs: ArrayLike<number>; outputs: ArrayLike<number> };
 }
@@ -94,12 +98,19 @@ export function workloadNames(spec: WorkloadSpec): { model: string; channel: str
 }
 
 /** A streaming request source for the spec over [fromSeconds, toSeconds) of the window, seeded. */
-export function openWorkload(spec: WorkloadSpec, seed: number, env: WorkloadEnvironment, fromSeconds: number, toSeconds: number): RequestSource {
+export interface OpenWorkload {
+  source: RequestSource;
+  /** Malformed trace rows skipped so far (with skipMalformed). */
+  skippedRows(): number;
+}
+
+export function openWorkload(spec: WorkloadSpec, seed: number, env: WorkloadEnvironment, fromSeconds: number, toSeconds: number): OpenWorkload {
   if (spec.kind === 'trace') {
-    let source = env.openTrace(spec.path, spec.format, { model: spec.model, channel: spec.channel, skipMalformed: spec.skipMalformed });
+    const trace = env.openTrace(spec.path, spec.format, { model: spec.model, channel: spec.channel, skipMalformed: spec.skipMalformed });
+    let source: RequestSource = trace;
     if (spec.rateScale !== 1) source = scaleRate(source, spec.rateScale);
     if (spec.offsetSeconds !== 0) source = shiftTime(source, spec.offsetSeconds);
-    return timeWindow(source, fromSeconds, toSeconds);
+    return { source: timeWindow(source, fromSeconds, toSeconds), skippedRows: () => trace.skippedRows };
   }
   const streams = spec.streams.map((stream): SyntheticStream => ({
     model: stream.model,
@@ -117,7 +128,8 @@ export function openWorkload(spec: WorkloadSpec, seed: number, env: WorkloadEnvi
   const firstBucket = Math.floor(fromSeconds / spec.bucketSeconds);
   const lastBucket = Math.ceil(toSeconds / spec.bucketSeconds);
   const profile = RateProfile.uniform(fromSeconds, spec.bucketSeconds, spec.ratesPerSecond.slice(firstBucket, lastBucket));
-  return new SyntheticSource({ profile, interArrivalCv: spec.interArrivalCv, streams, blockTokens: spec.blockTokens }, new Rng(seed, 'workload'));
+  const source = new SyntheticSource({ profile, interArrivalCv: spec.interArrivalCv, streams, blockTokens: spec.blockTokens }, new Rng(seed, 'workload'));
+  return { source, skippedRows: () => 0 };
 }
 
 function lengthModel(stream: StreamFile, env: WorkloadEnvironment): LengthModel {

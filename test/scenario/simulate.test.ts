@@ -1,0 +1,141 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { readScenarioFile } from '../../src/io/scenario-file.js';
+import { workloadEnvironment } from '../../src/io/workload-env.js';
+import { simulate } from '../../src/scenario/simulate.js';
+import { repoRoot, sharedRoot } from '../helpers.js';
+
+const MOONCAKE = resolve(repoRoot, 'scenarios/mooncake-conversation.yaml');
+const AZURE = resolve(repoRoot, 'scenarios/azure-conversation-2023.yaml');
+
+function run(path: string, seed?: number) {
+  return simulate(readScenarioFile(path), { env: workloadEnvironment(path), seed });
+}
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+describe('simulate a scenario', () => {
+  it('is deterministic: the same scenario and seed give identical JSON', () => {
+    const strip = ({ wallSeconds: _w, ...rest }: ReturnType<typeof run>) => JSON.stringify(rest);
+    expect(strip(run(MOONCAKE))).toBe(strip(run(MOONCAKE)));
+  });
+
+  it('conserves requests and tokens: the ledger prices exactly what the twin served', () => {
+    const report = run(AZURE);
+    expect(report.requests).toBe(19_366);
+    expect(report.completed + report.rejected).toBe(report.requests);
+    const served = report.fleet.totals;
+    expect(report.totals.inputTokens + 0).toBe(Math.round(served.inputTokens));
+    expect(report.totals.outputTokens).toBe(Math.round(served.outputTokens) - report.afterWindow.outputTokens);
+    // Every row of the Azure trace, input and output, and nothing else.
+    const rows = readFileSync(resolve(sharedRoot, 'traces/azure_llm_2023/AzureLLMInferenceTrace_conv.csv'), 'utf8').trim().split('\n').slice(1);
+    const input = rows.reduce((sum, row) => sum + Number(row.split(',')[1]), 0);
+    const output = rows.reduce((sum, row) => sum + Number(row.split(',')[2]), 0);
+    expect(report.totals.inputTokens).toBe(input);
+    expect(report.totals.outputTokens + report.afterWindow.outputTokens).toBe(output);
+  });
+
+  it('serves the Mooncake trace with its prefix reuse as cache hits (unbounded cache: 37.36%)', () => {
+    const report = run(MOONCAKE);
+    expect(report.requests).toBe(12_031);
+    expect(report.cacheHitShare).toBeCloseTo(0.3736, 4);
+    expect(report.totals.cacheHitInputTokens / report.totals.inputTokens).toBeCloseTo(0.3736, 4);
+  });
+
+  it('different seeds change a synthetic run, the same seed does not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenfleet-'));
+    const path = join(dir, 'small.yaml');
+    writeFileSync(path, SMALL_SYNTHETIC);
+    const a = run(path, 1);
+    const b = run(path, 2);
+    expect(a.requests).toBeGreaterThan(1000);
+    expect(a.requests).not.toBe(b.requests);
+    expect(run(path, 1).totals).toEqual(a.totals);
+  });
+});
+
+describe('tokenfleet simulate', () => {
+  it('--json prints the run and the statement totals', async () => {
+    const { code, stdout } = await cli('simulate', AZURE, '--json', '--no-progress');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    for (const key of ['requests', 'simulatedSeconds', 'wallSeconds', 'latency', 'throughput', 'cacheHitShare', 'meanKvLengthPerOutputToken', 'rejected', 'totals']) {
+      expect(report).toHaveProperty(key);
+    }
+    for (const key of ['p50', 'p90', 'p99']) {
+      expect(report.latency.ttftSeconds[key]).toBeGreaterThan(0);
+      expect(report.latency.tpotSeconds[key]).toBeGreaterThan(0);
+    }
+    expect(report.throughput.prefillTokensPerSecondPerNode).toBeGreaterThan(0);
+    expect(report.throughput.decodeTokensPerSecondPerNode).toBeGreaterThan(0);
+    expect(report.totals.costUsd).toBe(60); // 3 H100 nodes x 8 GPUs x 1 h x $2.50
+  });
+
+  it('--from/--to replays part of the window', async () => {
+    const { code, stdout } = await cli('simulate', AZURE, '--json', '--from', '18:45', '--to', '19:00');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.hourly).toHaveLength(3);
+    expect(report.totals.costUsd).toBe(15);
+  });
+
+  it('a malformed trace row names the file and line; skipMalformed counts it instead', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenfleet-'));
+    const trace = readFileSync(resolve(sharedRoot, 'traces/azure_llm_2023/AzureLLMInferenceTrace_conv.csv'), 'utf8').split('\n');
+    trace.splice(5, 1, '2023-11-16 18:16:10.0000000,12x,40');
+    writeFileSync(join(dir, 'trace.csv'), trace.slice(0, 200).join('\n'));
+    const scenario = readFileSync(AZURE, 'utf8').replace('../../shared/traces/azure_llm_2023/AzureLLMInferenceTrace_conv.csv', 'trace.csv');
+    writeFileSync(join(dir, 'bad.yaml'), scenario);
+    const bad = await cli('simulate', join(dir, 'bad.yaml'), '--json');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^tokenfleet: trace\.csv:6: /);
+    writeFileSync(join(dir, 'skip.yaml'), scenario.replace('channel: api\n', 'channel: api\n      skipMalformed: true\n'));
+    const skipped = await cli('simulate', join(dir, 'skip.yaml'), '--json');
+    expect(skipped.code).toBe(0);
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ requests: 198, skippedTraceRows: 1 });
+  });
+
+  it('a scenario without a simulation section is an error', async () => {
+    const { code, stderr } = await cli('simulate', resolve(repoRoot, 'scenarios/deepseek-v3-r1-2025-02-27-realized.yaml'));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/simulation: the scenario has no simulation section/);
+  });
+});
+
+const SMALL_SYNTHETIC = `name: small synthetic
+window: { start: 2025-01-01T00:00:00Z, end: 2025-01-01T00:20:00Z, bucket: 10m }
+fleet:
+  gpu: h800
+  gpusPerNode: 8
+  gpuCost: { usdPerGpuHour: 2 }
+  pools:
+    - { name: prefill, serves: input, nodesPerUnit: 4, steps: [{ from: "00:00", units: 1 }] }
+    - { name: decode, serves: output, nodesPerUnit: 4, steps: [{ from: "00:00", units: 1 }] }
+priceBooks:
+  theoretical: { name: list, paidChannels: all, prices: { "*": { inputCacheHit: 0.14, inputCacheMiss: 0.55, output: 2.19 } } }
+simulation:
+  model: deepseek-v3
+  workload:
+    synthetic:
+      requestsPerSecond: [2, 3]
+      streams:
+        - model: deepseek-v3
+          channel: api
+          weight: 1
+          inputTokens: { lognormal: { mean: 2000, cv: 1 } }
+          outputTokens: { lognormal: { mean: 300, cv: 1 } }
+          conversation: { turns: { geometric: 3 }, systemPromptTokens: 1024, thinkSeconds: 30 }
+  serving:
+    prefill: { layout: { ep: 32 } }
+    decode: { layout: { ep: 32 } }
+    kvCache: { capacityTerabytes: 1, readGigabytesPerSecondPerGpu: 5 }
+    kvTransfer: { gigabytesPerSecondPerGpu: 40 }
+`;
