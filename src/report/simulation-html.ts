@@ -11,12 +11,12 @@ const num = (value: number | null, decimals = 0) => (value === null ? '–' : fo
 export function renderSimulationHtml(report: SimulationReport, widthPx = 1060): string {
   const statement = report.statement;
   const window = statement.window;
-  const series = (name: string, pick: (row: SimulationReport['hourly'][number]) => number | null, scale = 1, dashed = false): TimeSeries => ({
-    name,
-    points: report.hourly.map((row) => [row.start, pick(row) === null ? null : (pick(row) as number) * scale] as const),
-    step: true,
-    dashed,
-  });
+  // Each bucket's value holds until the bucket ends, so the last one is repeated at the window's end.
+  const series = (name: string, pick: (row: SimulationReport['hourly'][number]) => number | null, scale = 1, dashed = false): TimeSeries => {
+    const points = report.hourly.map((row) => [row.start, pick(row) === null ? null : (pick(row) as number) * scale] as const);
+    const last = points[points.length - 1];
+    return { name, points: last ? [...points, [window.end, last[1]] as const] : points, step: true, dashed };
+  };
   const throughputSvg = renderChartSvg(
     buildTimeSeriesOption({
       window,
@@ -25,18 +25,22 @@ export function renderSimulationHtml(report: SimulationReport, widthPx = 1060): 
     }),
     { widthPx, heightPx: 340, idPrefix: 'tf-throughput' },
   );
-  const latencySvg = renderChartSvg(
+  // Seconds to the first token and milliseconds per token differ by a thousandfold: one chart each.
+  const ttftSvg = renderChartSvg(
+    buildTimeSeriesOption({
+      window,
+      unitLabel: 's',
+      series: [series('time to first token, p50', (r) => r.ttftP50Seconds), series('time to first token, p99', (r) => r.ttftP99Seconds, 1, true)],
+    }),
+    { widthPx, heightPx: 300, idPrefix: 'tf-ttft' },
+  );
+  const tpotSvg = renderChartSvg(
     buildTimeSeriesOption({
       window,
       unitLabel: 'ms',
-      series: [
-        series('TTFT p50', (r) => r.ttftP50Seconds, 1000),
-        series('TTFT p99', (r) => r.ttftP99Seconds, 1000, true),
-        series('TPOT p50', (r) => r.tpotP50Seconds, 1000),
-        series('TPOT p99', (r) => r.tpotP99Seconds, 1000, true),
-      ],
+      series: [series('time per output token, p50', (r) => r.tpotP50Seconds, 1000), series('time per output token, p99', (r) => r.tpotP99Seconds, 1000, true)],
     }),
-    { widthPx, heightPx: 340, idPrefix: 'tf-latency' },
+    { widthPx, heightPx: 300, idPrefix: 'tf-tpot' },
   );
   const l = report.latency;
   const rows: Array<[string, string]> = [
@@ -53,6 +57,7 @@ export function renderSimulationHtml(report: SimulationReport, widthPx = 1060): 
   const sections =
     `<section><h2>The simulated day</h2>${table}</section>` +
     chartSection('Throughput per node', 'Per bucket, as the twin served it; prefill counts cached prompt tokens too, as DeepSeek does.', throughputSvg) +
-    chartSection('Latency', 'Per bucket: time to first token and time per output token, median and 99th percentile.', latencySvg);
+    chartSection('Time to first token', 'Per bucket, median and 99th percentile: queueing for prefill, the prefill step, the KV transfer.', ttftSvg) +
+    chartSection('Time per output token', 'Per bucket, median and 99th percentile: the decode step time each user sees.', tpotSvg);
   return renderStatementHtml(statement, { extraSectionsHtml: sections, generatedBy: 'tokenfleet simulate' });
 }
