@@ -48,7 +48,7 @@ const config = {
   bucketSeconds: 3600,
   kvBytesPerToken,
   api: { maxQueuedRequests: Infinity },
-  cache: { capacityBytes: 100e12, readBytesPerSecondPerGpu: 5e9, overlapLoad: true },
+  cache: process.env.SIM_BENCH_NO_CACHE ? null : { capacityBytes: 100e12, readBytesPerSecondPerGpu: 5e9, overlapLoad: true },
   prefill: {
     nodesPerUnit: 4,
     gpusPerUnit: 32,

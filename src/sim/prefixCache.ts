@@ -121,7 +121,7 @@ export class PrefixCache {
     for (;;) {
       const entry = table[2 * slot + 1];
       if (entry === 0) return -1;
-      if (table[2 * slot] === key) return entry - 1;
+      if (table[2 * slot] === key) return (entry - 1) | 0; // | 0: small-integer indices stay fast
       slot = (slot + 1) & mask;
     }
   }
@@ -167,8 +167,8 @@ export class PrefixCache {
 
   private unlink(node: number): void {
     const nodes = this.nodes;
-    const p = nodes[4 * node + PREV];
-    const n = nodes[4 * node + NEXT];
+    const p = nodes[4 * node + PREV] | 0;
+    const n = nodes[4 * node + NEXT] | 0;
     if (p >= 0) nodes[4 * p + NEXT] = n;
     else this.head = n;
     if (n >= 0) nodes[4 * n + PREV] = p;
@@ -201,12 +201,20 @@ const NEXT = 2;
 const TOKENS = 3;
 const DETACHED = -2;
 
-/** Mixes an integer-valued double (|key| < 2^53) into 32 bits (murmur3 finalizer). */
+/**
+ * Home slot of a key: a mix of key / 8, times 8, plus key mod 8. Chained keys of one prompt are
+ * usually consecutive integers (Mooncake numbers new blocks in order; synthetic sessions number
+ * theirs), so a prompt's blocks land in neighbouring slots and a lookup costs a few cache lines
+ * rather than one miss per block. Keys are integer-valued doubles with |key| < 2^53.
+ */
 function hashKey(key: number): number {
   const lo = key >>> 0;
-  const hi = (key / 4294967296) >>> 0;
-  let h = lo ^ Math.imul(hi, 0x9e3779b1);
+  const low3 = lo & 7;
+  const group = (key - low3) / 8;
+  const groupLo = group >>> 0;
+  const groupHi = (group / 4294967296) >>> 0;
+  let h = groupLo ^ Math.imul(groupHi, 0x9e3779b1);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return (((h ^ (h >>> 16)) << 3) | low3) >>> 0;
 }
