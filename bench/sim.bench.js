@@ -72,7 +72,7 @@ const config = {
 };
 const model = new AffineStepTimeModel({
   prefillFixedSeconds: 0.02,
-  prefillSecondsPerNewToken: 1 / 12000,
+  prefillSecondsPerNewToken: 1 / 20000,
   prefillSecondsPerAttentionPair: 1e-11,
   decodeFixedSeconds: 0.03,
   decodeSecondsPerSequence: 0.0002,

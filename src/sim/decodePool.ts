@@ -132,8 +132,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     load.kvTokens = maxKv;
     load.unitSequences = unit.totalN;
     load.unitKvTokens = sumKv;
-    const stepSeconds = this.ctx.stepModel.decodeStepSeconds(load);
-    if (!(stepSeconds > 0)) throw new Error(`step-time model returned ${stepSeconds} s for a decode step`);
+    const stepSeconds = this.ctx.decodeStepSeconds(load);
     unit.segmentSteps = stride;
     unit.stepSeconds = stepSeconds;
     unit.eventHandle = this.ctx.queue.schedule(nowSeconds + stride * stepSeconds, EV_DECODE_SEGMENT_END, unit.index);

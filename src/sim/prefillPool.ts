@@ -192,13 +192,12 @@ export class PrefillPool extends Pool<PrefillUnit> {
       unit.totalWork = 0;
     }
     if (load.unitNewTokens === 0) return;
-    let stepSeconds = this.ctx.stepModel.prefillStepSeconds(load);
+    let stepSeconds = this.ctx.prefillStepSeconds(load);
     const cache = this.ctx.config.cache;
     if (cache && load.cachedTokens > 0) {
       const loadSeconds = (load.cachedTokens * this.ctx.config.kvBytesPerToken) / cache.readBytesPerSecondPerGpu;
       stepSeconds = cache.overlapLoad ? Math.max(stepSeconds, loadSeconds) : stepSeconds + loadSeconds;
     }
-    if (!(stepSeconds > 0)) throw new Error(`step-time model returned ${stepSeconds} s for a prefill step`);
     unit.stepping = true;
     unit.stepStartSeconds = nowSeconds;
     unit.stepSeconds = stepSeconds;

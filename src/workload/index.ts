@@ -2,11 +2,14 @@
 export {
   empiricalLengthPairs,
   empiricalTokens,
+  exponentialSeconds,
   fixedTokens,
   geometricCount,
   independentLengths,
+  lognormalSeconds,
   lognormalTokens,
   uniformTokens,
+  type Distribution,
   type LengthModel,
   type TokenDistribution,
 } from './lengths.js';
