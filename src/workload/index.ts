@@ -6,6 +6,7 @@ export {
   fixedTokens,
   geometricCount,
   independentLengths,
+  lengthsFromSource,
   lognormalSeconds,
   lognormalTokens,
   uniformTokens,

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { newRequestRecord, type RequestSource } from './request.js';
 import type { Rng } from './rng.js';
 
 /** A distribution of non-negative numbers: token counts, turns, seconds. */
@@ -114,4 +115,20 @@ export function empiricalLengthPairs(inputs: ArrayLike<number>, outputs: ArrayLi
     meanInputTokens: sumIn / ins.length,
     meanOutputTokens: sumOut / ins.length,
   };
+}
+
+/**
+ * Empirical (input, output) pairs read from a source, e.g. a trace, to drive a synthetic workload
+ * with the trace's length distribution. Reads at most `limit` requests.
+ */
+export function lengthsFromSource(source: RequestSource, limit = 1_000_000): LengthModel {
+  const inputs: number[] = [];
+  const outputs: number[] = [];
+  const record = newRequestRecord();
+  while (inputs.length < limit && source.next(record)) {
+    inputs.push(record.inputTokens);
+    outputs.push(record.outputTokens);
+  }
+  source.close?.();
+  return empiricalLengthPairs(inputs, outputs);
 }
