@@ -2,43 +2,38 @@
  * The external KV cache of prompt prefixes: blocks keyed by chained hashes (a block's key already
  * names everything before it, as in Mooncake's hash_ids), capacity in tokens (bytes / KV bytes per
  * token), least-recently-used eviction. A request's hit is the longest run of its leading blocks that
- * are cached. Every operation is O(1) per block: an open-addressing hash table with keys stored inline
- * (one cache line per probe) and an intrusive doubly linked LRU list, both over typed arrays.
+ * are cached.
+ *
+ * One open-addressing table holds everything: each slot is a block [key, prev, next, tokens], and
+ * prev/next (slot numbers) thread the LRU list through the table. Home slots keep consecutive keys
+ * side by side, so a prompt's blocks and their list neighbours share cache lines. Deletion shifts
+ * entries back (no tombstones) and re-points their neighbours. Every operation is O(1) per block.
  */
 export class PrefixCache {
   readonly capacityTokens: number;
   private usedTokens = 0;
-  /**
-   * Per node, in one cache line: [key, prev, next, tokens]; prev/next link the LRU list (head = least
-   * recently used).
-   */
-  private nodes: Float64Array;
-  private nodeCapacity: number;
-  private nodeCount = 0;
-  private freeNodes: Int32Array;
-  private freeCount = 0;
+  private slots: Float64Array;
+  private slotCount: number;
+  private mask: number;
+  private live = 0;
+  /** LRU list ends: head is least recently used. */
   private head = -1;
   private tail = -1;
-  /** Hash table, per slot [key, node + 1]; node + 1 = 0 marks an empty slot. */
-  private table: Float64Array;
-  private mask: number;
-  private liveNodes = 0;
-  /** Scratch for one request: node of each block, -1 missing, DETACHED for a repeated key. */
+  /** Per block of the request in hand: its slot, MISSING or REPEATED. */
   private found: Int32Array = new Int32Array(64);
+  private foundCount = 0;
 
   /** @param capacityTokens tokens of KV the cache holds; Infinity for an unbounded cache. */
   constructor(capacityTokens: number) {
     if (!(capacityTokens >= 0)) throw new Error('PrefixCache: capacity must be ≥ 0');
     this.capacityTokens = capacityTokens;
-    this.nodeCapacity = 1024;
-    this.nodes = new Float64Array(4 * this.nodeCapacity);
-    this.freeNodes = new Int32Array(this.nodeCapacity);
-    this.table = new Float64Array(2 * 2048);
-    this.mask = 2047;
+    this.slotCount = 2048;
+    this.mask = this.slotCount - 1;
+    this.slots = new Float64Array(4 * this.slotCount);
   }
 
   get blocks(): number {
-    return this.liveNodes;
+    return this.live;
   }
 
   get tokens(): number {
@@ -52,28 +47,36 @@ export class PrefixCache {
    * @returns the number of leading blocks that were already cached.
    */
   lookupAndInsert(keys: Float64Array, blockCount: number, blockTokens: number): number {
+    const tokens = Math.max(1, blockTokens);
+    while ((this.live + blockCount) * 2 > this.slotCount) this.grow(); // no growth while blocks are detached
     if (this.found.length < blockCount) this.found = new Int32Array(Math.max(blockCount, this.found.length * 2));
     const found = this.found;
+    const slots = this.slots;
     let hitBlocks = 0;
     let prefix = true;
     for (let i = 0; i < blockCount; i++) {
-      const node = this.find(keys[i]);
-      if (node >= 0) {
-        if (prefix) hitBlocks++;
-        if (this.nodes[4 * node + PREV] === DETACHED) {
-          found[i] = DETACHED; // the same key twice in one request: relink once
-          continue;
-        }
-        this.unlink(node); // out of the list so the inserts below cannot evict it
-        this.nodes[4 * node + PREV] = DETACHED;
-      } else prefix = false;
-      found[i] = node;
+      const slot = this.find(keys[i]);
+      if (slot < 0) {
+        prefix = false;
+        found[i] = MISSING;
+        continue;
+      }
+      if (prefix) hitBlocks++;
+      if (slots[4 * slot + PREV] === DETACHED) {
+        found[i] = REPEATED;
+        continue;
+      }
+      this.unlink(slot); // out of the list so the inserts below cannot evict it
+      slots[4 * slot + PREV] = DETACHED;
+      found[i] = slot;
     }
+    this.foundCount = blockCount;
     for (let i = blockCount - 1; i >= 0; i--) {
-      const node = found[i];
-      if (node >= 0) this.linkAtTail(node);
-      else if (node === -1) this.insert(keys[i], blockTokens);
+      const slot = found[i];
+      if (slot >= 0) this.linkAtTail(slot);
+      else if (slot === MISSING) this.insert(keys[i], tokens);
     }
+    this.foundCount = 0;
     return hitBlocks;
   }
 
@@ -84,122 +87,136 @@ export class PrefixCache {
     return i;
   }
 
-  private insert(key: number, blockTokens: number): void {
-    if (blockTokens > this.capacityTokens) return;
-    while (this.usedTokens + blockTokens > this.capacityTokens && this.head >= 0) this.evict(this.head);
-    let node: number;
-    if (this.freeCount > 0) node = this.freeNodes[--this.freeCount];
-    else {
-      if (this.nodeCount === this.nodeCapacity) this.growNodes();
-      node = this.nodeCount++;
-    }
-    this.nodes[4 * node + KEY] = key;
-    this.nodes[4 * node + TOKENS] = blockTokens;
-    this.usedTokens += blockTokens;
-    this.linkAtTail(node);
-    if ((this.liveNodes + 1) * 4 > this.table.length) this.rehash(this.table.length); // load ≤ 1/2
-    const table = this.table;
+  private insert(key: number, tokens: number): void {
+    if (tokens > this.capacityTokens) return;
+    while (this.usedTokens + tokens > this.capacityTokens && this.head >= 0) this.evictHead();
+    const slots = this.slots;
     let slot = hashKey(key) & this.mask;
-    while (table[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
-    table[2 * slot] = key;
-    table[2 * slot + 1] = node + 1;
-    this.liveNodes++;
-  }
-
-  private evict(node: number): void {
-    this.unlink(node);
-    this.usedTokens -= this.nodes[4 * node + TOKENS];
-    this.tableDelete(this.nodes[4 * node + KEY]);
-    this.freeNodes[this.freeCount++] = node;
-    this.liveNodes--;
+    while (slots[4 * slot + TOKENS] !== 0) slot = (slot + 1) & this.mask;
+    slots[4 * slot + KEY] = key;
+    slots[4 * slot + TOKENS] = tokens;
+    this.linkAtTail(slot);
+    this.usedTokens += tokens;
+    this.live++;
   }
 
   private find(key: number): number {
-    const table = this.table;
+    const slots = this.slots;
     const mask = this.mask;
     let slot = hashKey(key) & mask;
     for (;;) {
-      const entry = table[2 * slot + 1];
-      if (entry === 0) return -1;
-      if (table[2 * slot] === key) return (entry - 1) | 0; // | 0: small-integer indices stay fast
+      if (slots[4 * slot + TOKENS] === 0) return -1;
+      if (slots[4 * slot + KEY] === key) return slot;
       slot = (slot + 1) & mask;
     }
   }
 
-  /** Linear-probing delete with backward shift, so lookups never need tombstones. */
-  private tableDelete(key: number): void {
-    const table = this.table;
+  private evictHead(): void {
+    const slot = this.head;
+    this.unlink(slot);
+    this.usedTokens -= this.slots[4 * slot + TOKENS];
+    this.live--;
+    this.deleteSlot(slot);
+  }
+
+  /** Empties a slot, shifting later entries of its probe run back so lookups need no tombstones. */
+  private deleteSlot(start: number): void {
+    const slots = this.slots;
     const mask = this.mask;
-    let hole = hashKey(key) & mask;
-    while (table[2 * hole] !== key || table[2 * hole + 1] === 0) hole = (hole + 1) & mask;
+    let hole = start;
     let probe = (hole + 1) & mask;
-    for (;;) {
-      if (table[2 * probe + 1] === 0) break;
-      const home = hashKey(table[2 * probe]) & mask;
-      // Move the entry back if its home is not in (hole, probe] cyclically.
-      const inRange = hole <= probe ? home > hole && home <= probe : home > hole || home <= probe;
-      if (!inRange) {
-        table[2 * hole] = table[2 * probe];
-        table[2 * hole + 1] = table[2 * probe + 1];
+    while (slots[4 * probe + TOKENS] !== 0) {
+      const home = hashKey(slots[4 * probe + KEY]) & mask;
+      // The entry may move back unless its home lies cyclically in (hole, probe].
+      const stays = hole <= probe ? home > hole && home <= probe : home > hole || home <= probe;
+      if (!stays) {
+        this.moveSlot(probe, hole);
         hole = probe;
       }
       probe = (probe + 1) & mask;
     }
-    table[2 * hole] = 0;
-    table[2 * hole + 1] = 0;
+    slots[4 * hole + KEY] = 0;
+    slots[4 * hole + PREV] = 0;
+    slots[4 * hole + NEXT] = 0;
+    slots[4 * hole + TOKENS] = 0;
   }
 
-  /** Doubles the table (its length is 2 × slots). */
-  private rehash(oldLength: number): void {
-    const old = this.table;
-    const slots = oldLength; // twice the old slot count
-    this.table = new Float64Array(2 * slots);
-    this.mask = slots - 1;
-    const table = this.table;
-    for (let i = 0; i < old.length; i += 2) {
-      if (old[i + 1] === 0) continue;
-      let slot = hashKey(old[i]) & this.mask;
-      while (table[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
-      table[2 * slot] = old[i];
-      table[2 * slot + 1] = old[i + 1];
+  /** Moves a live entry and re-points whatever referred to its old slot. */
+  private moveSlot(from: number, to: number): void {
+    const slots = this.slots;
+    const prev = slots[4 * from + PREV] | 0;
+    const next = slots[4 * from + NEXT] | 0;
+    slots[4 * to + KEY] = slots[4 * from + KEY];
+    slots[4 * to + PREV] = prev;
+    slots[4 * to + NEXT] = next;
+    slots[4 * to + TOKENS] = slots[4 * from + TOKENS];
+    if (prev === DETACHED) {
+      // A block of the request in hand, waiting to be relinked: fix its recorded slot.
+      for (let i = 0; i < this.foundCount; i++) if (this.found[i] === from) this.found[i] = to;
+      return;
     }
+    if (prev >= 0) slots[4 * prev + NEXT] = to;
+    else this.head = to;
+    if (next >= 0) slots[4 * next + PREV] = to;
+    else this.tail = to;
   }
 
-  private unlink(node: number): void {
-    const nodes = this.nodes;
-    const p = nodes[4 * node + PREV] | 0;
-    const n = nodes[4 * node + NEXT] | 0;
-    if (p >= 0) nodes[4 * p + NEXT] = n;
-    else this.head = n;
-    if (n >= 0) nodes[4 * n + PREV] = p;
-    else this.tail = p;
+  private grow(): void {
+    const old = this.slots;
+    const oldCount = this.slotCount;
+    this.slotCount *= 2;
+    this.mask = this.slotCount - 1;
+    const slots = new Float64Array(4 * this.slotCount);
+    const moved = new Int32Array(oldCount);
+    for (let i = 0; i < oldCount; i++) {
+      if (old[4 * i + TOKENS] === 0) continue;
+      let slot = hashKey(old[4 * i + KEY]) & this.mask;
+      while (slots[4 * slot + TOKENS] !== 0) slot = (slot + 1) & this.mask;
+      slots[4 * slot + KEY] = old[4 * i + KEY];
+      slots[4 * slot + TOKENS] = old[4 * i + TOKENS];
+      moved[i] = slot;
+    }
+    for (let i = 0; i < oldCount; i++) {
+      if (old[4 * i + TOKENS] === 0) continue;
+      const prev = old[4 * i + PREV] | 0;
+      const next = old[4 * i + NEXT] | 0;
+      slots[4 * moved[i] + PREV] = prev >= 0 ? moved[prev] : prev;
+      slots[4 * moved[i] + NEXT] = next >= 0 ? moved[next] : next;
+    }
+    if (this.head >= 0) this.head = moved[this.head];
+    if (this.tail >= 0) this.tail = moved[this.tail];
+    this.slots = slots;
   }
 
-  private linkAtTail(node: number): void {
-    const nodes = this.nodes;
-    nodes[4 * node + PREV] = this.tail;
-    nodes[4 * node + NEXT] = -1;
-    if (this.tail >= 0) nodes[4 * this.tail + NEXT] = node;
-    else this.head = node;
-    this.tail = node;
+  private unlink(slot: number): void {
+    const slots = this.slots;
+    const prev = slots[4 * slot + PREV] | 0;
+    const next = slots[4 * slot + NEXT] | 0;
+    if (prev >= 0) slots[4 * prev + NEXT] = next;
+    else this.head = next;
+    if (next >= 0) slots[4 * next + PREV] = prev;
+    else this.tail = prev;
   }
 
-  private growNodes(): void {
-    this.nodeCapacity *= 2;
-    const nodes = new Float64Array(4 * this.nodeCapacity);
-    nodes.set(this.nodes);
-    this.nodes = nodes;
-    const free = new Int32Array(this.nodeCapacity);
-    free.set(this.freeNodes);
-    this.freeNodes = free;
+  private linkAtTail(slot: number): void {
+    const slots = this.slots;
+    slots[4 * slot + PREV] = this.tail;
+    slots[4 * slot + NEXT] = -1;
+    if (this.tail >= 0) slots[4 * this.tail + NEXT] = slot;
+    else this.head = slot;
+    this.tail = slot;
   }
 }
 
 const KEY = 0;
 const PREV = 1;
 const NEXT = 2;
+/** Tokens of the block; 0 marks an empty slot. */
 const TOKENS = 3;
+/** prev of a block taken out of the list while its request is in hand. */
 const DETACHED = -2;
+const MISSING = -1;
+const REPEATED = -2;
 
 /**
  * Home slot of a key: a mix of key / 8, times 8, plus key mod 8. Chained keys of one prompt are
