@@ -1,39 +1,61 @@
 /**
- * The external KV cache of prompt prefixes: blocks keyed by chained hashes (a block's key already
- * names everything before it, as in Mooncake's hash_ids), capacity in tokens (bytes / KV bytes per
- * token), least-recently-used eviction. A request's hit is the longest run of its leading blocks that
- * are cached.
+ * The external KV cache of prompt prefixes: blocks keyed by chained hashes (a block's key names
+ * everything before it, as Mooncake's hash_ids do), capacity in tokens (bytes / KV bytes per token),
+ * least-recently-used eviction. A request's hit is the longest run of its leading blocks that are
+ * cached.
  *
- * One open-addressing table holds everything: each slot is a block [key, prev, next, tokens], and
- * prev/next (slot numbers) thread the LRU list through the table. Home slots keep consecutive keys
- * side by side, so a prompt's blocks and their list neighbours share cache lines. Deletion shifts
- * entries back (no tombstones) and re-points their neighbours. Every operation is O(1) per block.
+ * Blocks are kept as a radix tree of runs (SGLang's RadixAttention has the same shape): a node holds
+ * consecutive blocks of one chain with one last-use time, and an index finds a node by its first key.
+ * A request walks a few nodes and compares the rest of its keys in order, so a long conversation turn
+ * costs a handful of index lookups rather than one random memory access per block. Nodes live in
+ * typed arrays and their keys in one arena, so a day's worth of cached sessions is not millions of
+ * objects for the garbage collector.
+ *
+ * Eviction is exactly block-level LRU where a request touches its blocks deepest first (so a prefix is
+ * always more recent than its extensions): nodes sit in an LRU list, a node is always behind its
+ * descendants, and the least recent node (a leaf) loses blocks from its end.
  */
 export class PrefixCache {
   readonly capacityTokens: number;
   private usedTokens = 0;
-  private slots: Float64Array;
-  private slotCount: number;
-  private mask: number;
-  private live = 0;
-  /** LRU list ends: head is least recently used. */
+  private liveBlocks = 0;
+  /** First key of every node → node id. */
+  private readonly starts = new KeyIndex();
+  // Nodes, by id.
+  private parent: Int32Array = new Int32Array(1024);
+  private children: Int32Array = new Int32Array(1024);
+  private lastUse: Float64Array = new Float64Array(1024);
+  private prev: Int32Array = new Int32Array(1024);
+  private next: Int32Array = new Int32Array(1024);
+  private length: Int32Array = new Int32Array(1024);
+  private blockTokensOf: Int32Array = new Int32Array(1024);
+  private keyStart: Int32Array = new Int32Array(1024);
+  private keyCapacity: Int32Array = new Int32Array(1024);
+  private nodeCount = 0;
+  private freeIds: number[] = [];
+  // Keys of all nodes: node i owns arena[keyStart[i], keyStart[i] + keyCapacity[i]).
+  private arena: Float64Array;
+  private arenaTop = 0;
+  private arenaLive = 0;
+  /** LRU list of nodes: head is least recently used. */
   private head = -1;
   private tail = -1;
-  /** Per block of the request in hand: its slot, MISSING or REPEATED. */
-  private found: Int32Array = new Int32Array(64);
-  private foundCount = 0;
+  private clock = 0;
+  /** Node ids on the current request's path, root first. */
+  private path: Int32Array = new Int32Array(64);
 
-  /** @param capacityTokens tokens of KV the cache holds; Infinity for an unbounded cache. */
-  constructor(capacityTokens: number) {
+  /**
+   * @param capacityTokens tokens of KV the cache holds; Infinity for an unbounded cache.
+   * @param initialArenaKeys starting size of the key arena (it grows and compacts itself).
+   */
+  constructor(capacityTokens: number, initialArenaKeys = 1 << 16) {
     if (!(capacityTokens >= 0)) throw new Error('PrefixCache: capacity must be ≥ 0');
     this.capacityTokens = capacityTokens;
-    this.slotCount = 2048;
-    this.mask = this.slotCount - 1;
-    this.slots = new Float64Array(4 * this.slotCount);
+    this.arena = new Float64Array(Math.max(16, initialArenaKeys));
   }
 
   get blocks(): number {
-    return this.live;
+    return this.liveBlocks;
   }
 
   get tokens(): number {
@@ -41,197 +63,346 @@ export class PrefixCache {
   }
 
   /**
-   * Looks up a request's prefix and then stores all its blocks (the prefill writes them back), making
-   * them most recent with leading blocks last touched so that a prefix outlives its extensions.
-   * Keys missing from the cache must be distinct within one call (chained hashes are).
+   * Looks up a request's prefix and then stores all its blocks (the prefill writes them back).
+   * Keys must be chained: equal keys always follow equal predecessors.
    * @returns the number of leading blocks that were already cached.
    */
   lookupAndInsert(keys: Float64Array, blockCount: number, blockTokens: number): number {
     const tokens = Math.max(1, blockTokens);
-    while ((this.live + blockCount) * 2 > this.slotCount) this.grow(); // no growth while blocks are detached
-    if (this.found.length < blockCount) this.found = new Int32Array(Math.max(blockCount, this.found.length * 2));
-    const found = this.found;
-    const slots = this.slots;
-    let hitBlocks = 0;
-    let prefix = true;
-    for (let i = 0; i < blockCount; i++) {
-      const slot = this.find(keys[i]);
-      if (slot < 0) {
-        prefix = false;
-        found[i] = MISSING;
-        continue;
+    const now = ++this.clock;
+    let pathLength = 0;
+    let matched = 0;
+    let offset = 0; // blocks of the last path node that matched
+    let node = blockCount > 0 ? this.starts.get(keys[0]) : -1;
+    while (node >= 0 && this.blockTokensOf[node] === tokens) {
+      offset = 0;
+      const length = this.length[node];
+      const base = this.keyStart[node];
+      const arena = this.arena;
+      while (offset < length && matched < blockCount && arena[base + offset] === keys[matched]) {
+        offset++;
+        matched++;
       }
-      if (prefix) hitBlocks++;
-      if (slots[4 * slot + PREV] === DETACHED) {
-        found[i] = REPEATED;
-        continue;
-      }
-      this.unlink(slot); // out of the list so the inserts below cannot evict it
-      slots[4 * slot + PREV] = DETACHED;
-      found[i] = slot;
+      if (pathLength === this.path.length) this.path = growInt32(this.path, pathLength * 2);
+      this.path[pathLength++] = node;
+      if (offset < length || matched === blockCount) break;
+      const child = this.starts.get(keys[matched]);
+      if (child < 0 || this.parent[child] !== node) break;
+      node = child;
     }
-    this.foundCount = blockCount;
-    for (let i = blockCount - 1; i >= 0; i--) {
-      const slot = found[i];
-      if (slot >= 0) this.linkAtTail(slot);
-      else if (slot === MISSING) this.insert(keys[i], tokens);
+    // Only the matched part of the last node is touched: split off the rest.
+    let last = pathLength > 0 ? this.path[pathLength - 1] : -1;
+    if (last >= 0 && offset < this.length[last]) {
+      last = this.splitHead(last, offset);
+      this.path[pathLength - 1] = last;
     }
-    this.foundCount = 0;
-    return hitBlocks;
+    // Touch the path, deepest first, so each node ends up behind its descendants.
+    for (let i = pathLength - 1; i >= 0; i--) {
+      const n = this.path[i];
+      this.lastUse[n] = now;
+      this.unlink(n);
+      this.linkAtTail(n);
+    }
+    if (matched < blockCount) this.insertRun(keys, matched, blockCount, tokens, last, now);
+    return matched;
   }
 
   /** Leading blocks cached, without changing anything. */
   peekHitBlocks(keys: Float64Array, blockCount: number): number {
-    let i = 0;
-    while (i < blockCount && this.find(keys[i]) >= 0) i++;
-    return i;
+    let matched = 0;
+    let node = blockCount > 0 ? this.starts.get(keys[0]) : -1;
+    while (node >= 0) {
+      let offset = 0;
+      const base = this.keyStart[node];
+      while (offset < this.length[node] && matched < blockCount && this.arena[base + offset] === keys[matched]) {
+        offset++;
+        matched++;
+      }
+      if (offset < this.length[node] || matched === blockCount) break;
+      const child = this.starts.get(keys[matched]);
+      if (child < 0 || this.parent[child] !== node) break;
+      node = child;
+    }
+    return matched;
   }
 
-  private insert(key: number, tokens: number): void {
-    if (tokens > this.capacityTokens) return;
-    while (this.usedTokens + tokens > this.capacityTokens && this.head >= 0) this.evictHead();
-    const slots = this.slots;
-    let slot = hashKey(key) & this.mask;
-    while (slots[4 * slot + TOKENS] !== 0) slot = (slot + 1) & this.mask;
-    slots[4 * slot + KEY] = key;
-    slots[4 * slot + TOKENS] = tokens;
-    this.linkAtTail(slot);
-    this.usedTokens += tokens;
-    this.live++;
+  /** Stores keys[from, to) below `parent` (-1: a new root), evicting older blocks for room. */
+  private insertRun(keys: Float64Array, from: number, to: number, tokens: number, parent: number, now: number): void {
+    // Room first: the path is at the tail now, so the head is older, and a leaf.
+    let count = to - from;
+    while (this.usedTokens + count * tokens > this.capacityTokens && this.head >= 0 && this.lastUse[this.head] !== now) {
+      this.evictFromHead(this.usedTokens + count * tokens - this.capacityTokens);
+    }
+    const room = Math.floor((this.capacityTokens - this.usedTokens) / tokens);
+    if (room < count) count = room; // smaller than one request: keep its leading blocks
+    if (count <= 0) return;
+    if (
+      parent >= 0 &&
+      this.children[parent] === 0 &&
+      this.blockTokensOf[parent] === tokens &&
+      this.starts.get(this.arena[this.keyStart[parent]]) === parent
+    ) {
+      // A leaf that this request extends (the next turn of a conversation): append in place.
+      this.append(parent, keys, from, from + count);
+    } else {
+      const node = this.newNode(count, tokens, parent, now);
+      const base = this.keyStart[node];
+      for (let i = 0; i < count; i++) this.arena[base + i] = keys[from + i];
+      this.length[node] = count;
+      if (parent >= 0) this.children[parent]++;
+      this.starts.set(keys[from], node);
+      // Deeper than every node on the path, so evicted before them: link it in front of the path,
+      // whose deepest node (the parent) was touched first.
+      if (parent >= 0) this.linkBefore(node, parent);
+      else this.linkAtTail(node);
+    }
+    this.usedTokens += count * tokens;
+    this.liveBlocks += count;
   }
 
-  private find(key: number): number {
-    const slots = this.slots;
+  /** Frees at least `neededTokens` (or the whole node) from the end of the least recent node. */
+  private evictFromHead(neededTokens: number): void {
+    const node = this.head;
+    const blockTokens = this.blockTokensOf[node];
+    const drop = Math.min(this.length[node], Math.ceil(neededTokens / blockTokens));
+    this.length[node] -= drop;
+    this.usedTokens -= drop * blockTokens;
+    this.liveBlocks -= drop;
+    if (this.length[node] > 0) return;
+    this.unlink(node);
+    const firstKey = this.arena[this.keyStart[node]];
+    if (this.starts.get(firstKey) === node) this.starts.delete(firstKey);
+    if (this.parent[node] >= 0) this.children[this.parent[node]]--;
+    this.arenaLive -= this.keyCapacity[node];
+    this.keyCapacity[node] = 0;
+    this.freeIds.push(node);
+  }
+
+  /**
+   * Splits `node` after its first `headLength` blocks: a new node takes the head (and the node's
+   * place under its parent); the original keeps the tail, its children and its place in the LRU list.
+   */
+  private splitHead(node: number, headLength: number): number {
+    const head = this.newNode(headLength, this.blockTokensOf[node], this.parent[node], this.lastUse[node]);
+    const from = this.keyStart[node];
+    const to = this.keyStart[head];
+    const arena = this.arena; // after newNode, which may move the arena
+    for (let i = 0; i < headLength; i++) arena[to + i] = arena[from + i];
+    this.length[head] = headLength;
+    this.children[head] = 1;
+    arena.copyWithin(from, from + headLength, from + this.length[node]);
+    this.length[node] -= headLength;
+    this.parent[node] = head;
+    this.starts.set(arena[to], head);
+    this.starts.set(arena[from], node);
+    this.linkAfter(head, node); // at least as recent as the tail
+    return head;
+  }
+
+  private append(node: number, keys: Float64Array, from: number, to: number): void {
+    const length = this.length[node];
+    const needed = length + (to - from);
+    if (needed > this.keyCapacity[node]) {
+      const oldCapacity = this.keyCapacity[node];
+      const start = this.allocateKeys(Math.max(needed, 2 * oldCapacity));
+      this.arena.copyWithin(start, this.keyStart[node], this.keyStart[node] + length); // keyStart may have moved
+      this.arenaLive -= oldCapacity;
+      this.keyStart[node] = start;
+      this.keyCapacity[node] = Math.max(needed, 2 * oldCapacity);
+    }
+    const base = this.keyStart[node] + length;
+    for (let i = from; i < to; i++) this.arena[base + i - from] = keys[i];
+    this.length[node] = needed;
+  }
+
+  private newNode(capacity: number, blockTokens: number, parent: number, lastUse: number): number {
+    let id: number;
+    if (this.freeIds.length > 0) id = this.freeIds.pop() as number;
+    else {
+      if (this.nodeCount === this.parent.length) this.growNodes();
+      id = this.nodeCount++;
+    }
+    const keyCapacity = Math.max(4, capacity);
+    this.keyCapacity[id] = 0; // not live while the arena may compact below
+    const start = this.allocateKeys(keyCapacity);
+    this.keyStart[id] = start;
+    this.keyCapacity[id] = keyCapacity;
+    this.length[id] = 0;
+    this.parent[id] = parent;
+    this.children[id] = 0;
+    this.lastUse[id] = lastUse;
+    this.prev[id] = -1;
+    this.next[id] = -1;
+    this.blockTokensOf[id] = blockTokens;
+    return id;
+  }
+
+  /** Room for `capacity` keys at the arena's top; compacts (moving every node's keys) or grows first. */
+  private allocateKeys(capacity: number): number {
+    if (this.arenaTop + capacity > this.arena.length) {
+      const needed = this.arenaLive + capacity;
+      const size = needed * 2 > this.arena.length ? Math.max(this.arena.length * 2, needed * 2) : this.arena.length;
+      const arena = new Float64Array(size);
+      let top = 0;
+      for (let id = 0; id < this.nodeCount; id++) {
+        const cap = this.keyCapacity[id];
+        if (cap === 0) continue;
+        const start = this.keyStart[id];
+        for (let i = 0; i < this.length[id]; i++) arena[top + i] = this.arena[start + i];
+        this.keyStart[id] = top;
+        top += cap;
+      }
+      this.arena = arena;
+      this.arenaTop = top;
+    }
+    const start = this.arenaTop;
+    this.arenaTop += capacity;
+    this.arenaLive += capacity;
+    return start;
+  }
+
+  private growNodes(): void {
+    const n = this.parent.length * 2;
+    this.parent = growInt32(this.parent, n);
+    this.children = growInt32(this.children, n);
+    const lastUse = new Float64Array(n);
+    lastUse.set(this.lastUse);
+    this.lastUse = lastUse;
+    this.prev = growInt32(this.prev, n);
+    this.next = growInt32(this.next, n);
+    this.length = growInt32(this.length, n);
+    this.blockTokensOf = growInt32(this.blockTokensOf, n);
+    this.keyStart = growInt32(this.keyStart, n);
+    this.keyCapacity = growInt32(this.keyCapacity, n);
+  }
+
+  private unlink(node: number): void {
+    const prev = this.prev[node];
+    const next = this.next[node];
+    if (prev >= 0) this.next[prev] = next;
+    else if (this.head === node) this.head = next;
+    if (next >= 0) this.prev[next] = prev;
+    else if (this.tail === node) this.tail = prev;
+    this.prev[node] = -1;
+    this.next[node] = -1;
+  }
+
+  private linkAtTail(node: number): void {
+    this.prev[node] = this.tail;
+    this.next[node] = -1;
+    if (this.tail >= 0) this.next[this.tail] = node;
+    else this.head = node;
+    this.tail = node;
+  }
+
+  private linkBefore(node: number, before: number): void {
+    const prev = this.prev[before];
+    this.next[node] = before;
+    this.prev[node] = prev;
+    if (prev >= 0) this.next[prev] = node;
+    else this.head = node;
+    this.prev[before] = node;
+  }
+
+  private linkAfter(node: number, after: number): void {
+    const next = this.next[after];
+    this.prev[node] = after;
+    this.next[node] = next;
+    if (next >= 0) this.prev[next] = node;
+    else this.tail = node;
+    this.next[after] = node;
+  }
+}
+
+function growInt32(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+/**
+ * Integer-valued double keys (|key| < 2^53) → ids ≥ 0, open addressing with linear probing and
+ * backward-shift deletion over typed arrays (a Map would box every key above 2^31).
+ */
+class KeyIndex {
+  private keys = new Float64Array(1024);
+  /** id + 1; 0 marks an empty slot. */
+  private values = new Int32Array(1024);
+  private mask = 1023;
+  private size = 0;
+
+  get(key: number): number {
+    const keys = this.keys;
+    const values = this.values;
     const mask = this.mask;
     let slot = hashKey(key) & mask;
     for (;;) {
-      if (slots[4 * slot + TOKENS] === 0) return -1;
-      if (slots[4 * slot + KEY] === key) return slot;
+      const value = values[slot];
+      if (value === 0) return -1;
+      if (keys[slot] === key) return value - 1;
       slot = (slot + 1) & mask;
     }
   }
 
-  private evictHead(): void {
-    const slot = this.head;
-    this.unlink(slot);
-    this.usedTokens -= this.slots[4 * slot + TOKENS];
-    this.live--;
-    this.deleteSlot(slot);
+  set(key: number, id: number): void {
+    if ((this.size + 1) * 2 > this.values.length) this.grow();
+    const mask = this.mask;
+    let slot = hashKey(key) & mask;
+    while (this.values[slot] !== 0) {
+      if (this.keys[slot] === key) {
+        this.values[slot] = id + 1;
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+    this.keys[slot] = key;
+    this.values[slot] = id + 1;
+    this.size++;
   }
 
-  /** Empties a slot, shifting later entries of its probe run back so lookups need no tombstones. */
-  private deleteSlot(start: number): void {
-    const slots = this.slots;
+  delete(key: number): void {
+    const keys = this.keys;
+    const values = this.values;
     const mask = this.mask;
-    let hole = start;
+    let hole = hashKey(key) & mask;
+    for (;;) {
+      if (values[hole] === 0) return;
+      if (keys[hole] === key) break;
+      hole = (hole + 1) & mask;
+    }
+    this.size--;
     let probe = (hole + 1) & mask;
-    while (slots[4 * probe + TOKENS] !== 0) {
-      const home = hashKey(slots[4 * probe + KEY]) & mask;
+    while (values[probe] !== 0) {
+      const home = hashKey(keys[probe]) & mask;
       // The entry may move back unless its home lies cyclically in (hole, probe].
       const stays = hole <= probe ? home > hole && home <= probe : home > hole || home <= probe;
       if (!stays) {
-        this.moveSlot(probe, hole);
+        keys[hole] = keys[probe];
+        values[hole] = values[probe];
         hole = probe;
       }
       probe = (probe + 1) & mask;
     }
-    slots[4 * hole + KEY] = 0;
-    slots[4 * hole + PREV] = 0;
-    slots[4 * hole + NEXT] = 0;
-    slots[4 * hole + TOKENS] = 0;
-  }
-
-  /** Moves a live entry and re-points whatever referred to its old slot. */
-  private moveSlot(from: number, to: number): void {
-    const slots = this.slots;
-    const prev = slots[4 * from + PREV] | 0;
-    const next = slots[4 * from + NEXT] | 0;
-    slots[4 * to + KEY] = slots[4 * from + KEY];
-    slots[4 * to + PREV] = prev;
-    slots[4 * to + NEXT] = next;
-    slots[4 * to + TOKENS] = slots[4 * from + TOKENS];
-    if (prev === DETACHED) {
-      // A block of the request in hand, waiting to be relinked: fix its recorded slot.
-      for (let i = 0; i < this.foundCount; i++) if (this.found[i] === from) this.found[i] = to;
-      return;
-    }
-    if (prev >= 0) slots[4 * prev + NEXT] = to;
-    else this.head = to;
-    if (next >= 0) slots[4 * next + PREV] = to;
-    else this.tail = to;
+    values[hole] = 0;
   }
 
   private grow(): void {
-    const old = this.slots;
-    const oldCount = this.slotCount;
-    this.slotCount *= 2;
-    this.mask = this.slotCount - 1;
-    const slots = new Float64Array(4 * this.slotCount);
-    const moved = new Int32Array(oldCount);
-    for (let i = 0; i < oldCount; i++) {
-      if (old[4 * i + TOKENS] === 0) continue;
-      let slot = hashKey(old[4 * i + KEY]) & this.mask;
-      while (slots[4 * slot + TOKENS] !== 0) slot = (slot + 1) & this.mask;
-      slots[4 * slot + KEY] = old[4 * i + KEY];
-      slots[4 * slot + TOKENS] = old[4 * i + TOKENS];
-      moved[i] = slot;
-    }
-    for (let i = 0; i < oldCount; i++) {
-      if (old[4 * i + TOKENS] === 0) continue;
-      const prev = old[4 * i + PREV] | 0;
-      const next = old[4 * i + NEXT] | 0;
-      slots[4 * moved[i] + PREV] = prev >= 0 ? moved[prev] : prev;
-      slots[4 * moved[i] + NEXT] = next >= 0 ? moved[next] : next;
-    }
-    if (this.head >= 0) this.head = moved[this.head];
-    if (this.tail >= 0) this.tail = moved[this.tail];
-    this.slots = slots;
-  }
-
-  private unlink(slot: number): void {
-    const slots = this.slots;
-    const prev = slots[4 * slot + PREV] | 0;
-    const next = slots[4 * slot + NEXT] | 0;
-    if (prev >= 0) slots[4 * prev + NEXT] = next;
-    else this.head = next;
-    if (next >= 0) slots[4 * next + PREV] = prev;
-    else this.tail = prev;
-  }
-
-  private linkAtTail(slot: number): void {
-    const slots = this.slots;
-    slots[4 * slot + PREV] = this.tail;
-    slots[4 * slot + NEXT] = -1;
-    if (this.tail >= 0) slots[4 * this.tail + NEXT] = slot;
-    else this.head = slot;
-    this.tail = slot;
+    const oldKeys = this.keys;
+    const oldValues = this.values;
+    this.keys = new Float64Array(oldKeys.length * 2);
+    this.values = new Int32Array(oldValues.length * 2);
+    this.mask = this.values.length - 1;
+    this.size = 0;
+    for (let i = 0; i < oldValues.length; i++) if (oldValues[i] !== 0) this.set(oldKeys[i], oldValues[i] - 1);
   }
 }
 
-const KEY = 0;
-const PREV = 1;
-const NEXT = 2;
-/** Tokens of the block; 0 marks an empty slot. */
-const TOKENS = 3;
-/** prev of a block taken out of the list while its request is in hand. */
-const DETACHED = -2;
-const MISSING = -1;
-const REPEATED = -2;
-
-/**
- * Home slot of a key: a mix of key / 8, times 8, plus key mod 8. Chained keys of one prompt are
- * usually consecutive integers (Mooncake numbers new blocks in order; synthetic sessions number
- * theirs), so a prompt's blocks land in neighbouring slots and a lookup costs a few cache lines
- * rather than one miss per block. Keys are integer-valued doubles with |key| < 2^53.
- */
+/** Mixes an integer-valued double (|key| < 2^53) into 32 bits (murmur3 finalizer). */
 function hashKey(key: number): number {
   const lo = key >>> 0;
-  const low3 = lo & 7;
-  const group = (key - low3) / 8;
-  const groupLo = group >>> 0;
-  const groupHi = (group / 4294967296) >>> 0;
-  let h = groupLo ^ Math.imul(groupHi, 0x9e3779b1);
+  const hi = (key / 4294967296) >>> 0;
+  let h = lo ^ Math.imul(hi, 0x9e3779b1);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (((h ^ (h >>> 16)) << 3) | low3) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
 }
