@@ -21,16 +21,8 @@ export class PrefixCache {
   private liveBlocks = 0;
   /** First key of every node → node id. */
   private readonly starts = new KeyIndex();
-  // Nodes, by id.
-  private parent: Int32Array = new Int32Array(1024);
-  private children: Int32Array = new Int32Array(1024);
-  private lastUse: Float64Array = new Float64Array(1024);
-  private prev: Int32Array = new Int32Array(1024);
-  private next: Int32Array = new Int32Array(1024);
-  private length: Int32Array = new Int32Array(1024);
-  private blockTokensOf: Int32Array = new Int32Array(1024);
-  private keyStart: Int32Array = new Int32Array(1024);
-  private keyCapacity: Int32Array = new Int32Array(1024);
+  /** Nodes, by id, one cache line each: NODE_STRIDE int32 fields (PARENT, CHILDREN, ... below). */
+  private nodes: Int32Array = new Int32Array(1024 * NODE_STRIDE);
   private nodeCount = 0;
   private freeIds: number[] = [];
   // Keys of all nodes: node i owns arena[keyStart[i], keyStart[i] + keyCapacity[i]).
@@ -69,15 +61,15 @@ export class PrefixCache {
    */
   lookupAndInsert(keys: Float64Array, blockCount: number, blockTokens: number): number {
     const tokens = Math.max(1, blockTokens);
-    const now = ++this.clock;
+    const now = (this.clock = (this.clock + 1) | 0);
     let pathLength = 0;
     let matched = 0;
     let offset = 0; // blocks of the last path node that matched
     let node = blockCount > 0 ? this.starts.get(keys[0]) : -1;
-    while (node >= 0 && this.blockTokensOf[node] === tokens) {
+    while (node >= 0 && this.nodes[node * NODE_STRIDE + BLOCK_TOKENS] === tokens) {
       offset = 0;
-      const length = this.length[node];
-      const base = this.keyStart[node];
+      const length = this.nodes[node * NODE_STRIDE + LENGTH];
+      const base = this.nodes[node * NODE_STRIDE + KEY_START];
       const arena = this.arena;
       while (offset < length && matched < blockCount && arena[base + offset] === keys[matched]) {
         offset++;
@@ -87,19 +79,19 @@ export class PrefixCache {
       this.path[pathLength++] = node;
       if (offset < length || matched === blockCount) break;
       const child = this.starts.get(keys[matched]);
-      if (child < 0 || this.parent[child] !== node) break;
+      if (child < 0 || this.nodes[child * NODE_STRIDE + PARENT] !== node) break;
       node = child;
     }
     // Only the matched part of the last node is touched: split off the rest.
     let last = pathLength > 0 ? this.path[pathLength - 1] : -1;
-    if (last >= 0 && offset < this.length[last]) {
+    if (last >= 0 && offset < this.nodes[last * NODE_STRIDE + LENGTH]) {
       last = this.splitHead(last, offset);
       this.path[pathLength - 1] = last;
     }
     // Touch the path, deepest first, so each node ends up behind its descendants.
     for (let i = pathLength - 1; i >= 0; i--) {
       const n = this.path[i];
-      this.lastUse[n] = now;
+      this.nodes[n * NODE_STRIDE + LAST_USE] = now;
       this.unlink(n);
       this.linkAtTail(n);
     }
@@ -113,14 +105,14 @@ export class PrefixCache {
     let node = blockCount > 0 ? this.starts.get(keys[0]) : -1;
     while (node >= 0) {
       let offset = 0;
-      const base = this.keyStart[node];
-      while (offset < this.length[node] && matched < blockCount && this.arena[base + offset] === keys[matched]) {
+      const base = this.nodes[node * NODE_STRIDE + KEY_START];
+      while (offset < this.nodes[node * NODE_STRIDE + LENGTH] && matched < blockCount && this.arena[base + offset] === keys[matched]) {
         offset++;
         matched++;
       }
-      if (offset < this.length[node] || matched === blockCount) break;
+      if (offset < this.nodes[node * NODE_STRIDE + LENGTH] || matched === blockCount) break;
       const child = this.starts.get(keys[matched]);
-      if (child < 0 || this.parent[child] !== node) break;
+      if (child < 0 || this.nodes[child * NODE_STRIDE + PARENT] !== node) break;
       node = child;
     }
     return matched;
@@ -130,7 +122,7 @@ export class PrefixCache {
   private insertRun(keys: Float64Array, from: number, to: number, tokens: number, parent: number, now: number): void {
     // Room first: the path is at the tail now, so the head is older, and a leaf.
     let count = to - from;
-    while (this.usedTokens + count * tokens > this.capacityTokens && this.head >= 0 && this.lastUse[this.head] !== now) {
+    while (this.usedTokens + count * tokens > this.capacityTokens && this.head >= 0 && this.nodes[this.head * NODE_STRIDE + LAST_USE] !== now) {
       this.evictFromHead(this.usedTokens + count * tokens - this.capacityTokens);
     }
     const room = Math.floor((this.capacityTokens - this.usedTokens) / tokens);
@@ -138,18 +130,18 @@ export class PrefixCache {
     if (count <= 0) return;
     if (
       parent >= 0 &&
-      this.children[parent] === 0 &&
-      this.blockTokensOf[parent] === tokens &&
-      this.starts.get(this.arena[this.keyStart[parent]]) === parent
+      this.nodes[parent * NODE_STRIDE + CHILDREN] === 0 &&
+      this.nodes[parent * NODE_STRIDE + BLOCK_TOKENS] === tokens &&
+      this.starts.get(this.arena[this.nodes[parent * NODE_STRIDE + KEY_START]]) === parent
     ) {
       // A leaf that this request extends (the next turn of a conversation): append in place.
       this.append(parent, keys, from, from + count);
     } else {
       const node = this.newNode(count, tokens, parent, now);
-      const base = this.keyStart[node];
+      const base = this.nodes[node * NODE_STRIDE + KEY_START];
       for (let i = 0; i < count; i++) this.arena[base + i] = keys[from + i];
-      this.length[node] = count;
-      if (parent >= 0) this.children[parent]++;
+      this.nodes[node * NODE_STRIDE + LENGTH] = count;
+      if (parent >= 0) this.nodes[parent * NODE_STRIDE + CHILDREN]++;
       this.starts.set(keys[from], node);
       // Deeper than every node on the path, so evicted before them: link it in front of the path,
       // whose deepest node (the parent) was touched first.
@@ -163,18 +155,19 @@ export class PrefixCache {
   /** Frees at least `neededTokens` (or the whole node) from the end of the least recent node. */
   private evictFromHead(neededTokens: number): void {
     const node = this.head;
-    const blockTokens = this.blockTokensOf[node];
-    const drop = Math.min(this.length[node], Math.ceil(neededTokens / blockTokens));
-    this.length[node] -= drop;
+    const blockTokens = this.nodes[node * NODE_STRIDE + BLOCK_TOKENS];
+    const drop = Math.min(this.nodes[node * NODE_STRIDE + LENGTH], Math.ceil(neededTokens / blockTokens));
+    this.nodes[node * NODE_STRIDE + LENGTH] -= drop;
     this.usedTokens -= drop * blockTokens;
     this.liveBlocks -= drop;
-    if (this.length[node] > 0) return;
+    if (this.nodes[node * NODE_STRIDE + LENGTH] > 0) return;
     this.unlink(node);
-    const firstKey = this.arena[this.keyStart[node]];
+    const firstKey = this.arena[this.nodes[node * NODE_STRIDE + KEY_START]];
     if (this.starts.get(firstKey) === node) this.starts.delete(firstKey);
-    if (this.parent[node] >= 0) this.children[this.parent[node]]--;
-    this.arenaLive -= this.keyCapacity[node];
-    this.keyCapacity[node] = 0;
+    const parent = this.nodes[node * NODE_STRIDE + PARENT];
+    if (parent >= 0) this.nodes[parent * NODE_STRIDE + CHILDREN]--;
+    this.arenaLive -= this.nodes[node * NODE_STRIDE + KEY_CAPACITY];
+    this.nodes[node * NODE_STRIDE + KEY_CAPACITY] = 0;
     this.freeIds.push(node);
   }
 
@@ -183,16 +176,16 @@ export class PrefixCache {
    * place under its parent); the original keeps the tail, its children and its place in the LRU list.
    */
   private splitHead(node: number, headLength: number): number {
-    const head = this.newNode(headLength, this.blockTokensOf[node], this.parent[node], this.lastUse[node]);
-    const from = this.keyStart[node];
-    const to = this.keyStart[head];
+    const head = this.newNode(headLength, this.nodes[node * NODE_STRIDE + BLOCK_TOKENS], this.nodes[node * NODE_STRIDE + PARENT], this.nodes[node * NODE_STRIDE + LAST_USE]);
+    const from = this.nodes[node * NODE_STRIDE + KEY_START];
+    const to = this.nodes[head * NODE_STRIDE + KEY_START];
     const arena = this.arena; // after newNode, which may move the arena
     for (let i = 0; i < headLength; i++) arena[to + i] = arena[from + i];
-    this.length[head] = headLength;
-    this.children[head] = 1;
-    arena.copyWithin(from, from + headLength, from + this.length[node]);
-    this.length[node] -= headLength;
-    this.parent[node] = head;
+    this.nodes[head * NODE_STRIDE + LENGTH] = headLength;
+    this.nodes[head * NODE_STRIDE + CHILDREN] = 1;
+    arena.copyWithin(from, from + headLength, from + this.nodes[node * NODE_STRIDE + LENGTH]);
+    this.nodes[node * NODE_STRIDE + LENGTH] -= headLength;
+    this.nodes[node * NODE_STRIDE + PARENT] = head;
     this.starts.set(arena[to], head);
     this.starts.set(arena[from], node);
     this.linkAfter(head, node); // at least as recent as the tail
@@ -200,40 +193,40 @@ export class PrefixCache {
   }
 
   private append(node: number, keys: Float64Array, from: number, to: number): void {
-    const length = this.length[node];
+    const length = this.nodes[node * NODE_STRIDE + LENGTH];
     const needed = length + (to - from);
-    if (needed > this.keyCapacity[node]) {
-      const oldCapacity = this.keyCapacity[node];
+    if (needed > this.nodes[node * NODE_STRIDE + KEY_CAPACITY]) {
+      const oldCapacity = this.nodes[node * NODE_STRIDE + KEY_CAPACITY];
       const start = this.allocateKeys(Math.max(needed, 2 * oldCapacity));
-      this.arena.copyWithin(start, this.keyStart[node], this.keyStart[node] + length); // keyStart may have moved
+      this.arena.copyWithin(start, this.nodes[node * NODE_STRIDE + KEY_START], this.nodes[node * NODE_STRIDE + KEY_START] + length); // keyStart may have moved
       this.arenaLive -= oldCapacity;
-      this.keyStart[node] = start;
-      this.keyCapacity[node] = Math.max(needed, 2 * oldCapacity);
+      this.nodes[node * NODE_STRIDE + KEY_START] = start;
+      this.nodes[node * NODE_STRIDE + KEY_CAPACITY] = Math.max(needed, 2 * oldCapacity);
     }
-    const base = this.keyStart[node] + length;
+    const base = this.nodes[node * NODE_STRIDE + KEY_START] + length;
     for (let i = from; i < to; i++) this.arena[base + i - from] = keys[i];
-    this.length[node] = needed;
+    this.nodes[node * NODE_STRIDE + LENGTH] = needed;
   }
 
   private newNode(capacity: number, blockTokens: number, parent: number, lastUse: number): number {
     let id: number;
     if (this.freeIds.length > 0) id = this.freeIds.pop() as number;
     else {
-      if (this.nodeCount === this.parent.length) this.growNodes();
+      if ((this.nodeCount + 1) * NODE_STRIDE > this.nodes.length) this.growNodes();
       id = this.nodeCount++;
     }
     const keyCapacity = Math.max(4, capacity);
-    this.keyCapacity[id] = 0; // not live while the arena may compact below
+    this.nodes[id * NODE_STRIDE + KEY_CAPACITY] = 0; // not live while the arena may compact below
     const start = this.allocateKeys(keyCapacity);
-    this.keyStart[id] = start;
-    this.keyCapacity[id] = keyCapacity;
-    this.length[id] = 0;
-    this.parent[id] = parent;
-    this.children[id] = 0;
-    this.lastUse[id] = lastUse;
-    this.prev[id] = -1;
-    this.next[id] = -1;
-    this.blockTokensOf[id] = blockTokens;
+    this.nodes[id * NODE_STRIDE + KEY_START] = start;
+    this.nodes[id * NODE_STRIDE + KEY_CAPACITY] = keyCapacity;
+    this.nodes[id * NODE_STRIDE + LENGTH] = 0;
+    this.nodes[id * NODE_STRIDE + PARENT] = parent;
+    this.nodes[id * NODE_STRIDE + CHILDREN] = 0;
+    this.nodes[id * NODE_STRIDE + LAST_USE] = lastUse;
+    this.nodes[id * NODE_STRIDE + PREV] = -1;
+    this.nodes[id * NODE_STRIDE + NEXT] = -1;
+    this.nodes[id * NODE_STRIDE + BLOCK_TOKENS] = blockTokens;
     return id;
   }
 
@@ -245,11 +238,11 @@ export class PrefixCache {
       const arena = new Float64Array(size);
       let top = 0;
       for (let id = 0; id < this.nodeCount; id++) {
-        const cap = this.keyCapacity[id];
+        const cap = this.nodes[id * NODE_STRIDE + KEY_CAPACITY];
         if (cap === 0) continue;
-        const start = this.keyStart[id];
-        for (let i = 0; i < this.length[id]; i++) arena[top + i] = this.arena[start + i];
-        this.keyStart[id] = top;
+        const start = this.nodes[id * NODE_STRIDE + KEY_START];
+        for (let i = 0; i < this.nodes[id * NODE_STRIDE + LENGTH]; i++) arena[top + i] = this.arena[start + i];
+        this.nodes[id * NODE_STRIDE + KEY_START] = top;
         top += cap;
       }
       this.arena = arena;
@@ -262,57 +255,60 @@ export class PrefixCache {
   }
 
   private growNodes(): void {
-    const n = this.parent.length * 2;
-    this.parent = growInt32(this.parent, n);
-    this.children = growInt32(this.children, n);
-    const lastUse = new Float64Array(n);
-    lastUse.set(this.lastUse);
-    this.lastUse = lastUse;
-    this.prev = growInt32(this.prev, n);
-    this.next = growInt32(this.next, n);
-    this.length = growInt32(this.length, n);
-    this.blockTokensOf = growInt32(this.blockTokensOf, n);
-    this.keyStart = growInt32(this.keyStart, n);
-    this.keyCapacity = growInt32(this.keyCapacity, n);
+    const nodes = new Int32Array(this.nodes.length * 2);
+    nodes.set(this.nodes);
+    this.nodes = nodes;
   }
 
   private unlink(node: number): void {
-    const prev = this.prev[node];
-    const next = this.next[node];
-    if (prev >= 0) this.next[prev] = next;
+    const prev = this.nodes[node * NODE_STRIDE + PREV];
+    const next = this.nodes[node * NODE_STRIDE + NEXT];
+    if (prev >= 0) this.nodes[prev * NODE_STRIDE + NEXT] = next;
     else if (this.head === node) this.head = next;
-    if (next >= 0) this.prev[next] = prev;
+    if (next >= 0) this.nodes[next * NODE_STRIDE + PREV] = prev;
     else if (this.tail === node) this.tail = prev;
-    this.prev[node] = -1;
-    this.next[node] = -1;
+    this.nodes[node * NODE_STRIDE + PREV] = -1;
+    this.nodes[node * NODE_STRIDE + NEXT] = -1;
   }
 
   private linkAtTail(node: number): void {
-    this.prev[node] = this.tail;
-    this.next[node] = -1;
-    if (this.tail >= 0) this.next[this.tail] = node;
+    this.nodes[node * NODE_STRIDE + PREV] = this.tail;
+    this.nodes[node * NODE_STRIDE + NEXT] = -1;
+    if (this.tail >= 0) this.nodes[this.tail * NODE_STRIDE + NEXT] = node;
     else this.head = node;
     this.tail = node;
   }
 
   private linkBefore(node: number, before: number): void {
-    const prev = this.prev[before];
-    this.next[node] = before;
-    this.prev[node] = prev;
-    if (prev >= 0) this.next[prev] = node;
+    const prev = this.nodes[before * NODE_STRIDE + PREV];
+    this.nodes[node * NODE_STRIDE + NEXT] = before;
+    this.nodes[node * NODE_STRIDE + PREV] = prev;
+    if (prev >= 0) this.nodes[prev * NODE_STRIDE + NEXT] = node;
     else this.head = node;
-    this.prev[before] = node;
+    this.nodes[before * NODE_STRIDE + PREV] = node;
   }
 
   private linkAfter(node: number, after: number): void {
-    const next = this.next[after];
-    this.prev[node] = after;
-    this.next[node] = next;
-    if (next >= 0) this.prev[next] = node;
+    const next = this.nodes[after * NODE_STRIDE + NEXT];
+    this.nodes[node * NODE_STRIDE + PREV] = after;
+    this.nodes[node * NODE_STRIDE + NEXT] = next;
+    if (next >= 0) this.nodes[next * NODE_STRIDE + PREV] = node;
     else this.tail = node;
-    this.next[after] = node;
+    this.nodes[after * NODE_STRIDE + NEXT] = node;
   }
 }
+
+// Node fields (int32). LAST_USE is the request clock, compared only for equality.
+const NODE_STRIDE = 16;
+const PARENT = 0;
+const CHILDREN = 1;
+const LAST_USE = 2;
+const PREV = 3;
+const NEXT = 4;
+const LENGTH = 5;
+const BLOCK_TOKENS = 6;
+const KEY_START = 7;
+const KEY_CAPACITY = 8;
 
 function growInt32(a: Int32Array, n: number): Int32Array {
   const b = new Int32Array(n);
