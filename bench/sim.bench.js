@@ -80,6 +80,7 @@ const model = new AffineStepTimeModel({
 });
 
 let peakRss = process.memoryUsage().rss;
+const cpuStarted = process.cpuUsage();
 const started = performance.now();
 const result = runFleet(config, source, model, {
   progressEveryEvents: 1 << 16,
@@ -88,6 +89,9 @@ const result = runFleet(config, source, model, {
   },
 });
 const wallSeconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStarted);
+// On a shared machine wall time varies with other load; CPU time of this process varies less.
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 const simulatedSeconds = result.window.finishSeconds - result.window.startSeconds;
 process.stdout.write(
@@ -96,11 +100,14 @@ process.stdout.write(
     requests: result.requests.arrived,
     events: result.engine.events,
     wallSeconds,
+    cpuSeconds,
     simulatedRequestsPerWallSecond: result.requests.arrived / wallSeconds,
     simulatedSecondsPerWallSecond: simulatedSeconds / wallSeconds,
     peakRssMiB: peakRss / 2 ** 20,
     peakInFlight: result.requests.peakInFlight,
+    // The DeepSeek day is about 10^8 requests; this run's rate extrapolated to it.
     fullDayWallSecondsEstimate: (1e8 / result.requests.arrived) * wallSeconds,
+    fullDayCpuSecondsEstimate: (1e8 / result.requests.arrived) * cpuSeconds,
     checks: {
       completed: result.requests.completed,
       meanInputTokens: result.totals.inputTokens / result.requests.completed,

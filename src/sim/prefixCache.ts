@@ -137,7 +137,7 @@ export class PrefixCache {
       // A leaf that this request extends (the next turn of a conversation): append in place.
       this.append(parent, keys, from, from + count);
     } else {
-      const node = this.newNode(count, tokens, parent, now);
+      const node = this.newNode(2 * count, tokens, parent, now); // room for the next turn to append
       const base = this.nodes[node * NODE_STRIDE + KEY_START];
       for (let i = 0; i < count; i++) this.arena[base + i] = keys[from + i];
       this.nodes[node * NODE_STRIDE + LENGTH] = count;
