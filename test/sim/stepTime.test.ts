@@ -7,7 +7,7 @@ describe('AffineStepTimeModel', () => {
 
   it('is a fixed step time with only the fixed terms', () => {
     const model = new AffineStepTimeModel({ prefillFixedSeconds: 0.5, decodeFixedSeconds: 0.05 });
-    expect(model.prefillStepSeconds({ gpus: 1, microBatches: 1, newTokens: 9, sequences: 1, contextTokens: 9, attentionTokenPairs: 45, cachedTokens: 0, unitNewTokens: 9 })).toBe(0.5);
+    expect(model.prefillStepSeconds({ gpus: 1, microBatches: 1, newTokens: 9, sequences: 1, attentionPairs: 45, cachedTokens: 0, cacheLoadTokens: 0, unitNewTokens: 9 })).toBe(0.5);
     expect(model.decodeStepSeconds({ gpus: 1, microBatches: 1, sequences: 3, kvTokens: 300, unitSequences: 3, unitKvTokens: 300 })).toBe(0.05);
   });
 });

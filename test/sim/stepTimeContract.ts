@@ -16,9 +16,9 @@ export function stepTimeContract(
     microBatches: shape.microBatches,
     newTokens,
     sequences,
-    contextTokens: context + newTokens,
-    attentionTokenPairs: newTokens * context + (newTokens * (newTokens + 1)) / 2,
-    cachedTokens: 0,
+    attentionPairs: newTokens * context + (newTokens * (newTokens + 1)) / 2,
+    cachedTokens: context,
+    cacheLoadTokens: 0,
     unitNewTokens: newTokens * shape.prefillGpus,
   });
   const decode = (sequences: number, kvPerSequence: number): DecodeLoad => ({
