@@ -67,3 +67,17 @@ describe('serving path details', () => {
     expect(nodeSeconds).toBeLessThanOrEqual(60 * 3 + 1);
   });
 });
+
+describe('multi-token prediction', () => {
+  it('takes ceil((output - 1) / tokens per step) decode steps and counts exactly the output tokens', () => {
+    const config = smallFleet({ endSeconds: 100, bucketSeconds: 100 });
+    config.decode = { ...config.decode, gpusPerUnit: 1, tokensPerStep: 1.8 };
+    const model = new AffineStepTimeModel({ prefillFixedSeconds: 0.5, decodeFixedSeconds: 0.1 });
+    const result = runFleet(config, arraySource([{ arrivalSeconds: 0, inputTokens: 100, outputTokens: 11 }]), model);
+    // 10 decode tokens at 1.8 per step: 6 steps of 0.1 s after the first token at 0.5 s.
+    expect(result.latency.e2eSeconds.max).toBeCloseTo(1.1, 9);
+    expect(result.totals.outputTokens).toBe(11);
+    const b = result.buckets[0];
+    expect((b.decodeOutputTokensPerSecondPerNode as number) * b.nodeSeconds.decode).toBeCloseTo(10, 9);
+  });
+});
