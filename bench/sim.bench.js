@@ -1,8 +1,12 @@
-// Fleet-simulator bench: a DeepSeek-like fleet (29 prefill units of 32 GPUs, 9 decode units of 144 GPUs)
-// serving a synthetic conversational workload at the DeepSeek day's average request rate, request by
-// request. Prints one JSON object. SIM_BENCH_HOURS (default 1) sets the simulated span; the full day is
-// 24 (about 10^8 requests). Run after `npm run build`.
+// Fleet-simulator bench: DeepSeek's day (reference/deepseek-2025-02-27.json) request by request — its
+// node schedule split into units (each 30-node step = 1 decode unit of 18 nodes / 144 GPUs + 3 prefill
+// units of 4 nodes / 32 GPUs), and a synthetic conversational workload whose hourly rate follows the
+// published hourly income, about 10^8 requests over 24 h. Prints one JSON object. SIM_BENCH_HOURS
+// (default 1) simulates the first hours from 12:00; 24 is the whole day. Run after `npm run build`.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import {
   AffineStepTimeModel,
   RateProfile,
@@ -15,10 +19,22 @@ import {
 } from '../dist/index.js';
 
 const hours = Number(process.env.SIM_BENCH_HOURS ?? 1);
-// DeepSeek day: 608e9 input and 168e9 output tokens (reference/deepseek-2025-02-27.json); at about 6,100
-// input tokens per request that is ~10^8 requests, ~1,160 per second on average.
-const requestsPerSecond = Number(process.env.SIM_BENCH_RPS ?? 1160);
 const seconds = hours * 3600;
+const here = dirname(fileURLToPath(import.meta.url));
+const reference = JSON.parse(readFileSync(resolve(here, '../../shared/reference/deepseek-2025-02-27.json'), 'utf8'));
+// 608e9 input tokens at about 6,100 per request is ~10^8 requests a day, ~1,160 per second on average;
+// the hourly shape follows the published hourly theoretical income. SIM_BENCH_RPS overrides the mean.
+const meanRequestsPerSecond = Number(process.env.SIM_BENCH_RPS ?? 1160);
+const income = reference.hourly.theoreticalIncomeUsd;
+const meanIncome = income.reduce((a, b) => a + b, 0) / income.length;
+const hourlyRates = income.map((usd) => (meanRequestsPerSecond * usd) / meanIncome);
+// Node steps from 12:00: 278 nodes = 9 decode + 29 prefill units; each 30 nodes fewer is one decode
+// and three prefill units fewer.
+const unitSteps = reference.fleet.nodeCountSteps.map((step) => {
+  const [h, m] = step.from.split(':').map(Number);
+  const down = (278 - step.nodes) / 30;
+  return { atSeconds: (((h - 12 + 24) % 24) * 3600 + m * 60) % 86400, decode: 9 - down, prefill: 29 - 3 * down };
+});
 
 const conversation = {
   turns: geometricCount(2),
@@ -30,7 +46,7 @@ const conversation = {
 const lengths = independentLengths(lognormalTokens(2000, 1.5, 1, 32768), lognormalTokens(1500, 1, 1, 16384));
 const source = new SyntheticSource(
   {
-    profile: RateProfile.uniform(0, seconds, [requestsPerSecond]),
+    profile: RateProfile.uniform(0, 3600, hourlyRates.slice(0, Math.ceil(hours))),
     interArrivalCv: 1,
     blockTokens: 512,
     streams: [
@@ -48,7 +64,7 @@ const config = {
   bucketSeconds: 3600,
   kvBytesPerToken,
   api: { maxQueuedRequests: Infinity },
-  cache: { capacityBytes: 100e12, readBytesPerSecondPerGpu: 5e9, overlapLoad: true },
+  cache: process.env.SIM_BENCH_NO_CACHE ? null : { capacityBytes: 100e12, readBytesPerSecondPerGpu: 5e9, overlapLoad: true },
   prefill: {
     nodesPerUnit: 4,
     gpusPerUnit: 32,
@@ -56,7 +72,7 @@ const config = {
     tokenBudgetPerGpu: 16384,
     balancer: 'deepseek',
     attentionEquivalentContextTokens: 8192,
-    plan: { kind: 'schedule', steps: [{ atSeconds: 0, units: 29 }] },
+    plan: { kind: 'schedule', steps: unitSteps.map((u) => ({ atSeconds: u.atSeconds, units: u.prefill })) },
   },
   kvTransfer: { bytesPerSecondPerGpu: 50e9, overlapped: true },
   decode: {
@@ -67,12 +83,12 @@ const config = {
     kvCapacityTokensPerGpu: 600000,
     balancer: 'deepseek',
     maxStrideSteps: 64,
-    plan: { kind: 'schedule', steps: [{ atSeconds: 0, units: 9 }] },
+    plan: { kind: 'schedule', steps: unitSteps.map((u) => ({ atSeconds: u.atSeconds, units: u.decode })) },
   },
 };
 const model = new AffineStepTimeModel({
   prefillFixedSeconds: 0.02,
-  prefillSecondsPerNewToken: 1 / 12000,
+  prefillSecondsPerNewToken: 1 / 20000,
   prefillSecondsPerAttentionPair: 1e-11,
   decodeFixedSeconds: 0.03,
   decodeSecondsPerSequence: 0.0002,
@@ -80,6 +96,7 @@ const model = new AffineStepTimeModel({
 });
 
 let peakRss = process.memoryUsage().rss;
+const cpuStarted = process.cpuUsage();
 const started = performance.now();
 const result = runFleet(config, source, model, {
   progressEveryEvents: 1 << 16,
@@ -88,6 +105,9 @@ const result = runFleet(config, source, model, {
   },
 });
 const wallSeconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStarted);
+// On a shared machine wall time varies with other load; CPU time of this process varies less.
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 const simulatedSeconds = result.window.finishSeconds - result.window.startSeconds;
 process.stdout.write(
@@ -96,12 +116,19 @@ process.stdout.write(
     requests: result.requests.arrived,
     events: result.engine.events,
     wallSeconds,
+    cpuSeconds,
     simulatedRequestsPerWallSecond: result.requests.arrived / wallSeconds,
     simulatedSecondsPerWallSecond: simulatedSeconds / wallSeconds,
     peakRssMiB: peakRss / 2 ** 20,
     peakInFlight: result.requests.peakInFlight,
+    // The DeepSeek day is about 10^8 requests; this run's rate extrapolated to it.
     fullDayWallSecondsEstimate: (1e8 / result.requests.arrived) * wallSeconds,
+    fullDayCpuSecondsEstimate: (1e8 / result.requests.arrived) * cpuSeconds,
     checks: {
+      nodeHours: {
+        prefill: result.totals.nodeSeconds.prefill / 3600,
+        decode: result.totals.nodeSeconds.decode / 3600,
+      },
       completed: result.requests.completed,
       meanInputTokens: result.totals.inputTokens / result.requests.completed,
       meanOutputTokens: result.totals.outputTokens / result.requests.completed,

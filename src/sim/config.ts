@@ -75,6 +75,11 @@ export interface DecodePoolConfig extends UnitShape {
    * load), at unit and then GPU level; least-loaded: fewest requests only; round-robin.
    */
   balancer: DecodeBalancerKind;
+  /**
+   * Mean tokens a sequence gains per decode step: 1, or more with multi-token prediction (e.g. 1.8
+   * when one draft token is accepted 80% of the time, as DeepSeek reports for V3). Default 1.
+   */
+  tokensPerStep?: number;
   /** Identical decode steps advanced in one event at most (step time is re-evaluated after). */
   maxStrideSteps: number;
   plan: PoolPlan;
@@ -135,6 +140,10 @@ export function validateFleetConfig(config: FleetConfig, where = 'fleet'): void 
   whole(config.decode.maxSequencesPerGpu, 'decode.maxSequencesPerGpu');
   positive(config.decode.kvCapacityTokensPerGpu, 'decode.kvCapacityTokensPerGpu');
   whole(config.decode.maxStrideSteps, 'decode.maxStrideSteps');
+  const tokensPerStep = config.decode.tokensPerStep ?? 1;
+  if (!(tokensPerStep >= 1 && tokensPerStep < 16)) {
+    throw new InputError(`expected 1 ≤ tokensPerStep < 16, got ${tokensPerStep}`, `${where}.decode.tokensPerStep`);
+  }
 }
 
 function validatePlan(plan: PoolPlan, where: string, startSeconds: number): void {

@@ -2,7 +2,7 @@ import type { FleetConfig } from './config.js';
 import type { EventQueue } from './eventQueue.js';
 import type { FleetMetrics } from './metrics.js';
 import type { RequestTable } from './requestTable.js';
-import type { StepTimeModel } from './stepTime.js';
+import type { DecodeLoad, PrefillLoad } from './stepTime.js';
 
 /** Event kinds of the fleet run; the target's meaning depends on the kind. */
 export const EV_ARRIVAL = 0; // target unused: the source's next record is held by the run
@@ -19,7 +19,10 @@ export interface SimContext {
   readonly queue: EventQueue;
   readonly requests: RequestTable;
   readonly metrics: FleetMetrics;
-  readonly stepModel: StepTimeModel;
+  /** Prices a prefill step: the one door to the step-time model (checked > 0 and finite). */
+  prefillStepSeconds(load: PrefillLoad): number;
+  /** Prices a decode step, likewise. */
+  decodeStepSeconds(load: DecodeLoad): number;
   /** A request's prompt is computed: first token out, KV on its way to decode. */
   prefillDone(slot: number, nowSeconds: number, lastStepSeconds: number): void;
   /** A request's last token is out. */

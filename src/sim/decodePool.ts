@@ -7,8 +7,8 @@ import { ACTIVE, DRAINING, GONE, Pool, type UnitBase } from './pool.js';
 import type { DecodeLoad } from './stepTime.js';
 
 /**
- * Per GPU the balancer keeps n (requests) and A = Σ(input − joinStep); at unit step S the GPU's KV in
- * use is A + n·S. Ordering GPUs by (n, A) therefore orders them by requests and then by current KV,
+ * Per GPU the balancer keeps n (requests) and A = Σ(input − t·joinStep), t tokens per step; at unit
+ * step S the GPU's KV in use is A + n·t·S. Ordering GPUs by (n, A) therefore orders them by requests and then by current KV,
  * and the order only changes when a request joins or leaves, so an indexed heap keeps it in O(log g).
  */
 export interface DecodeUnit extends UnitBase {
@@ -41,6 +41,8 @@ export class DecodePool extends Pool<DecodeUnit> {
   private readonly config: DecodePoolConfig;
   private readonly load: DecodeLoad;
   private readonly secondaryByKv: boolean;
+  /** Tokens a sequence gains per step (1; more with multi-token prediction). */
+  private readonly tokensPerStep: number;
   private waitingHead = -1;
   private waitingTail = -1;
   waitingCount = 0;
@@ -55,6 +57,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     super(ctx, DECODE, ctx.config.decode, startSeconds);
     this.config = ctx.config.decode;
     this.secondaryByKv = this.config.balancer === 'deepseek';
+    this.tokensPerStep = this.config.tokensPerStep ?? 1;
     this.load = {
       gpus: this.config.gpusPerUnit,
       microBatches: this.config.microBatches,
@@ -84,7 +87,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     const steps = unit.segmentSteps;
     const active = unit.completions.size;
     if (steps > 0) {
-      metrics.add(F.decodeOutputTokens, nowSeconds, steps * active);
+      metrics.add(F.decodeOutputTokens, nowSeconds, steps * active * this.tokensPerStep);
       metrics.addOverInterval(F.decodeSequenceSeconds, unit.segmentStartSeconds, nowSeconds, active);
       metrics.addOverInterval(F.decodeBusyUnitSeconds, unit.segmentStartSeconds, nowSeconds, 1);
       this.sequenceSecondsTotal += active * (nowSeconds - unit.segmentStartSeconds);
@@ -97,13 +100,18 @@ export class DecodePool extends Pool<DecodeUnit> {
     const completions = unit.completions;
     while (completions.size > 0 && completions.peekKey() <= unit.step) {
       const slot = completions.pop();
+      if (this.tokensPerStep !== 1) {
+        // The last step was partly used: take back the tokens counted beyond the answer's end.
+        const decodeTokens = requests.outputTokens[slot] - 1;
+        metrics.add(F.decodeOutputTokens, nowSeconds, decodeTokens - this.stepsFor(decodeTokens) * this.tokensPerStep);
+      }
       this.leave(unit, slot);
       this.ctx.decodeDone(slot, nowSeconds);
     }
     if (this.waitingCount > 0) this.drainWaiting(nowSeconds);
     for (let i = 0; i < unit.pendingCount; i++) {
       const slot = unit.pending[i];
-      completions.push(requests.joinStep[slot] + requests.outputTokens[slot] - 1, slot);
+      completions.push(requests.joinStep[slot] + this.stepsFor(requests.outputTokens[slot] - 1), slot);
     }
     unit.pendingCount = 0;
     if (completions.size === 0) {
@@ -123,7 +131,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     const a = unit.a;
     for (let r = 0; r < n.length; r++) {
       if (n[r] === 0) continue;
-      const kv = a[r] + n[r] * middleStep;
+      const kv = a[r] + n[r] * middleStep * this.tokensPerStep;
       sumKv += kv;
       if (n[r] > maxN) maxN = n[r];
       if (kv > maxKv) maxKv = kv;
@@ -132,8 +140,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     load.kvTokens = maxKv;
     load.unitSequences = unit.totalN;
     load.unitKvTokens = sumKv;
-    const stepSeconds = this.ctx.stepModel.decodeStepSeconds(load);
-    if (!(stepSeconds > 0)) throw new Error(`step-time model returned ${stepSeconds} s for a decode step`);
+    const stepSeconds = this.ctx.decodeStepSeconds(load);
     unit.segmentSteps = stride;
     unit.stepSeconds = stepSeconds;
     unit.eventHandle = this.ctx.queue.schedule(nowSeconds + stride * stepSeconds, EV_DECODE_SEGMENT_END, unit.index);
@@ -174,7 +181,7 @@ export class DecodePool extends Pool<DecodeUnit> {
       for (let i = 0; i < units.length; i++) {
         const u = units[i];
         if (u.state !== ACTIVE || (tried & (1 << (i & 31))) !== 0) continue;
-        const kv = this.secondaryByKv ? u.totalA + u.totalN * u.step : 0;
+        const kv = this.secondaryByKv ? u.totalA + u.totalN * u.step * this.tokensPerStep : 0;
         if (u.totalN < bestN || (u.totalN === bestN && kv < bestKv)) {
           best = u;
           bestN = u.totalN;
@@ -192,10 +199,15 @@ export class DecodePool extends Pool<DecodeUnit> {
     }
   }
 
+  /** Decode steps to produce `tokens` tokens. */
+  private stepsFor(tokens: number): number {
+    return this.tokensPerStep === 1 ? tokens : Math.ceil(tokens / this.tokensPerStep - 1e-9);
+  }
+
   private fits(unit: DecodeUnit, rank: number, inputTokens: number): boolean {
     return (
       unit.n[rank] < this.config.maxSequencesPerGpu &&
-      unit.a[rank] + unit.n[rank] * unit.step + inputTokens <= this.config.kvCapacityTokensPerGpu
+      unit.a[rank] + unit.n[rank] * unit.step * this.tokensPerStep + inputTokens <= this.config.kvCapacityTokensPerGpu
     );
   }
 
@@ -221,7 +233,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     requests.unit[slot] = unit.index;
     requests.rank[slot] = rank;
     requests.joinStep[slot] = joinStep;
-    const contribution = requests.inputTokens[slot] - joinStep;
+    const contribution = requests.inputTokens[slot] - joinStep * this.tokensPerStep;
     unit.n[rank]++;
     unit.a[rank] += contribution;
     unit.totalN++;
@@ -234,7 +246,7 @@ export class DecodePool extends Pool<DecodeUnit> {
   private leave(unit: DecodeUnit, slot: number): void {
     const requests = this.ctx.requests;
     const rank = requests.rank[slot];
-    const contribution = requests.inputTokens[slot] - requests.joinStep[slot];
+    const contribution = requests.inputTokens[slot] - requests.joinStep[slot] * this.tokensPerStep;
     unit.n[rank]--;
     unit.a[rank] -= contribution;
     unit.totalN--;

@@ -45,10 +45,10 @@ export class PrefillPool extends Pool<PrefillUnit> {
       gpus: this.config.gpusPerUnit,
       microBatches: this.config.microBatches,
       newTokens: 0,
-      sequences: 0,
-      contextTokens: 0,
-      attentionTokenPairs: 0,
+      attentionPairs: 0,
       cachedTokens: 0,
+      sequences: 0,
+      cacheLoadTokens: 0,
       unitNewTokens: 0,
     };
   }
@@ -134,35 +134,35 @@ export class PrefillPool extends Pool<PrefillUnit> {
     const scale = this.config.attentionEquivalentContextTokens;
     const load = this.load;
     load.newTokens = 0;
-    load.sequences = 0;
-    load.contextTokens = 0;
-    load.attentionTokenPairs = 0;
+    load.attentionPairs = 0;
     load.cachedTokens = 0;
+    load.sequences = 0;
+    load.cacheLoadTokens = 0;
     load.unitNewTokens = 0;
     const gpus = this.config.gpusPerUnit;
     for (let r = 0; r < gpus; r++) {
       let slot = unit.head[r];
       if (slot < 0) continue;
       let used = 0;
-      let sequences = 0;
-      let context = 0;
+      let finishing = 0;
+      let before = 0;
       let pairs = 0;
-      let cached = 0;
+      let loaded = 0;
       let work = 0;
       while (slot >= 0 && used < budget) {
         const left = requests.computeLeft[slot];
         const chunk = left < budget - used ? left : budget - used;
         const done = requests.computed[slot];
         const position = requests.hitTokens[slot] + done;
-        if (done === 0) cached += requests.hitTokens[slot];
+        if (done === 0) loaded += requests.hitTokens[slot];
         pairs += chunk * position + (chunk * (chunk + 1)) / 2;
-        context += position + chunk;
+        before += position;
         work += chunk * (1 + (position + chunk / 2) / scale);
         used += chunk;
-        sequences++;
         requests.computed[slot] = done + chunk;
         requests.computeLeft[slot] = left - chunk;
         if (left - chunk > 0) break;
+        finishing++;
         const next = requests.next[slot];
         if (unit.finishingCount === unit.finishing.length) unit.finishing = growI32(unit.finishing, unit.finishing.length * 2);
         unit.finishing[unit.finishingCount++] = slot;
@@ -182,23 +182,22 @@ export class PrefillPool extends Pool<PrefillUnit> {
       unit.totalWork -= work;
       load.unitNewTokens += used;
       if (used > load.newTokens) load.newTokens = used;
-      if (sequences > load.sequences) load.sequences = sequences;
-      if (context > load.contextTokens) load.contextTokens = context;
-      if (pairs > load.attentionTokenPairs) load.attentionTokenPairs = pairs;
-      if (cached > load.cachedTokens) load.cachedTokens = cached;
+      if (finishing > load.sequences) load.sequences = finishing;
+      if (before > load.cachedTokens) load.cachedTokens = before;
+      if (pairs > load.attentionPairs) load.attentionPairs = pairs;
+      if (loaded > load.cacheLoadTokens) load.cacheLoadTokens = loaded;
     }
     if (unit.queuedRequests === 0) {
       unit.totalTokens = 0;
       unit.totalWork = 0;
     }
     if (load.unitNewTokens === 0) return;
-    let stepSeconds = this.ctx.stepModel.prefillStepSeconds(load);
+    let stepSeconds = this.ctx.prefillStepSeconds(load);
     const cache = this.ctx.config.cache;
-    if (cache && load.cachedTokens > 0) {
-      const loadSeconds = (load.cachedTokens * this.ctx.config.kvBytesPerToken) / cache.readBytesPerSecondPerGpu;
+    if (cache && load.cacheLoadTokens > 0) {
+      const loadSeconds = (load.cacheLoadTokens * this.ctx.config.kvBytesPerToken) / cache.readBytesPerSecondPerGpu;
       stepSeconds = cache.overlapLoad ? Math.max(stepSeconds, loadSeconds) : stepSeconds + loadSeconds;
     }
-    if (!(stepSeconds > 0)) throw new Error(`step-time model returned ${stepSeconds} s for a prefill step`);
     unit.stepping = true;
     unit.stepStartSeconds = nowSeconds;
     unit.stepSeconds = stepSeconds;

@@ -1,44 +1,53 @@
 /**
- * The external KV cache of prompt prefixes: blocks keyed by chained hashes (a block's key already
- * names everything before it, as in Mooncake's hash_ids), capacity in tokens (bytes / KV bytes per
- * token), least-recently-used eviction. A request's hit is the longest run of its leading blocks that
- * are cached. Every operation is O(1) per block: an open-addressing hash table with keys stored inline
- * (one cache line per probe) and an intrusive doubly linked LRU list, both over typed arrays.
+ * The external KV cache of prompt prefixes: blocks keyed by chained hashes (a block's key names
+ * everything before it, as Mooncake's hash_ids do), capacity in tokens (bytes / KV bytes per token),
+ * least-recently-used eviction. A request's hit is the longest run of its leading blocks that are
+ * cached.
+ *
+ * Blocks are kept as a radix tree of runs (SGLang's RadixAttention has the same shape): a node holds
+ * consecutive blocks of one chain with one last-use time, and an index finds a node by its first key.
+ * A request walks a few nodes and compares the rest of its keys in order, so a long conversation turn
+ * costs a handful of index lookups rather than one random memory access per block. Nodes live in
+ * typed arrays and their keys in one arena, so a day's worth of cached sessions is not millions of
+ * objects for the garbage collector.
+ *
+ * Eviction is exactly block-level LRU where a request touches its blocks deepest first (so a prefix is
+ * always more recent than its extensions): nodes sit in an LRU list, a node is always behind its
+ * descendants, and the least recent node (a leaf) loses blocks from its end.
  */
 export class PrefixCache {
   readonly capacityTokens: number;
   private usedTokens = 0;
-  /**
-   * Per node, in one cache line: [key, prev, next, tokens]; prev/next link the LRU list (head = least
-   * recently used).
-   */
-  private nodes: Float64Array;
-  private nodeCapacity: number;
+  private liveBlocks = 0;
+  /** First key of every node → node id. */
+  private readonly starts = new KeyIndex();
+  /** Nodes, by id, one cache line each: NODE_STRIDE int32 fields (PARENT, CHILDREN, ... below). */
+  private nodes: Int32Array = new Int32Array(1024 * NODE_STRIDE);
   private nodeCount = 0;
-  private freeNodes: Int32Array;
-  private freeCount = 0;
+  private freeIds: number[] = [];
+  // Keys of all nodes: node i owns arena[keyStart[i], keyStart[i] + keyCapacity[i]).
+  private arena: Float64Array;
+  private arenaTop = 0;
+  private arenaLive = 0;
+  /** LRU list of nodes: head is least recently used. */
   private head = -1;
   private tail = -1;
-  /** Hash table, per slot [key, node + 1]; node + 1 = 0 marks an empty slot. */
-  private table: Float64Array;
-  private mask: number;
-  private liveNodes = 0;
-  /** Scratch for one request: node of each block, -1 missing, DETACHED for a repeated key. */
-  private found: Int32Array = new Int32Array(64);
+  private clock = 0;
+  /** Node ids on the current request's path, root first. */
+  private path: Int32Array = new Int32Array(64);
 
-  /** @param capacityTokens tokens of KV the cache holds; Infinity for an unbounded cache. */
-  constructor(capacityTokens: number) {
+  /**
+   * @param capacityTokens tokens of KV the cache holds; Infinity for an unbounded cache.
+   * @param initialArenaKeys starting size of the key arena (it grows and compacts itself).
+   */
+  constructor(capacityTokens: number, initialArenaKeys = 1 << 16) {
     if (!(capacityTokens >= 0)) throw new Error('PrefixCache: capacity must be ≥ 0');
     this.capacityTokens = capacityTokens;
-    this.nodeCapacity = 1024;
-    this.nodes = new Float64Array(4 * this.nodeCapacity);
-    this.freeNodes = new Int32Array(this.nodeCapacity);
-    this.table = new Float64Array(2 * 2048);
-    this.mask = 2047;
+    this.arena = new Float64Array(Math.max(16, initialArenaKeys));
   }
 
   get blocks(): number {
-    return this.liveNodes;
+    return this.liveBlocks;
   }
 
   get tokens(): number {
@@ -46,160 +55,343 @@ export class PrefixCache {
   }
 
   /**
-   * Looks up a request's prefix and then stores all its blocks (the prefill writes them back), making
-   * them most recent with leading blocks last touched so that a prefix outlives its extensions.
-   * Keys missing from the cache must be distinct within one call (chained hashes are).
+   * Looks up a request's prefix and then stores all its blocks (the prefill writes them back).
+   * Keys must be chained: equal keys always follow equal predecessors.
    * @returns the number of leading blocks that were already cached.
    */
   lookupAndInsert(keys: Float64Array, blockCount: number, blockTokens: number): number {
-    if (this.found.length < blockCount) this.found = new Int32Array(Math.max(blockCount, this.found.length * 2));
-    const found = this.found;
-    let hitBlocks = 0;
-    let prefix = true;
-    for (let i = 0; i < blockCount; i++) {
-      const node = this.find(keys[i]);
-      if (node >= 0) {
-        if (prefix) hitBlocks++;
-        if (this.nodes[4 * node + PREV] === DETACHED) {
-          found[i] = DETACHED; // the same key twice in one request: relink once
-          continue;
-        }
-        this.unlink(node); // out of the list so the inserts below cannot evict it
-        this.nodes[4 * node + PREV] = DETACHED;
-      } else prefix = false;
-      found[i] = node;
+    const tokens = Math.max(1, blockTokens);
+    const now = (this.clock = (this.clock + 1) | 0);
+    let pathLength = 0;
+    let matched = 0;
+    let offset = 0; // blocks of the last path node that matched
+    let node = blockCount > 0 ? this.starts.get(keys[0]) : -1;
+    while (node >= 0 && this.nodes[node * NODE_STRIDE + BLOCK_TOKENS] === tokens) {
+      offset = 0;
+      const length = this.nodes[node * NODE_STRIDE + LENGTH];
+      const base = this.nodes[node * NODE_STRIDE + KEY_START];
+      const arena = this.arena;
+      while (offset < length && matched < blockCount && arena[base + offset] === keys[matched]) {
+        offset++;
+        matched++;
+      }
+      if (pathLength === this.path.length) this.path = growInt32(this.path, pathLength * 2);
+      this.path[pathLength++] = node;
+      if (offset < length || matched === blockCount) break;
+      const child = this.starts.get(keys[matched]);
+      if (child < 0 || this.nodes[child * NODE_STRIDE + PARENT] !== node) break;
+      node = child;
     }
-    for (let i = blockCount - 1; i >= 0; i--) {
-      const node = found[i];
-      if (node >= 0) this.linkAtTail(node);
-      else if (node === -1) this.insert(keys[i], blockTokens);
+    // Only the matched part of the last node is touched: split off the rest.
+    let last = pathLength > 0 ? this.path[pathLength - 1] : -1;
+    if (last >= 0 && offset < this.nodes[last * NODE_STRIDE + LENGTH]) {
+      last = this.splitHead(last, offset);
+      this.path[pathLength - 1] = last;
     }
-    return hitBlocks;
+    // Touch the path, deepest first, so each node ends up behind its descendants.
+    for (let i = pathLength - 1; i >= 0; i--) {
+      const n = this.path[i];
+      this.nodes[n * NODE_STRIDE + LAST_USE] = now;
+      this.unlink(n);
+      this.linkAtTail(n);
+    }
+    if (matched < blockCount) this.insertRun(keys, matched, blockCount, tokens, last, now);
+    return matched;
   }
 
   /** Leading blocks cached, without changing anything. */
   peekHitBlocks(keys: Float64Array, blockCount: number): number {
-    let i = 0;
-    while (i < blockCount && this.find(keys[i]) >= 0) i++;
-    return i;
-  }
-
-  private insert(key: number, blockTokens: number): void {
-    if (blockTokens > this.capacityTokens) return;
-    while (this.usedTokens + blockTokens > this.capacityTokens && this.head >= 0) this.evict(this.head);
-    let node: number;
-    if (this.freeCount > 0) node = this.freeNodes[--this.freeCount];
-    else {
-      if (this.nodeCount === this.nodeCapacity) this.growNodes();
-      node = this.nodeCount++;
-    }
-    this.nodes[4 * node + KEY] = key;
-    this.nodes[4 * node + TOKENS] = blockTokens;
-    this.usedTokens += blockTokens;
-    this.linkAtTail(node);
-    if ((this.liveNodes + 1) * 4 > this.table.length) this.rehash(this.table.length); // load ≤ 1/2
-    const table = this.table;
-    let slot = hashKey(key) & this.mask;
-    while (table[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
-    table[2 * slot] = key;
-    table[2 * slot + 1] = node + 1;
-    this.liveNodes++;
-  }
-
-  private evict(node: number): void {
-    this.unlink(node);
-    this.usedTokens -= this.nodes[4 * node + TOKENS];
-    this.tableDelete(this.nodes[4 * node + KEY]);
-    this.freeNodes[this.freeCount++] = node;
-    this.liveNodes--;
-  }
-
-  private find(key: number): number {
-    const table = this.table;
-    const mask = this.mask;
-    let slot = hashKey(key) & mask;
-    for (;;) {
-      const entry = table[2 * slot + 1];
-      if (entry === 0) return -1;
-      if (table[2 * slot] === key) return entry - 1;
-      slot = (slot + 1) & mask;
-    }
-  }
-
-  /** Linear-probing delete with backward shift, so lookups never need tombstones. */
-  private tableDelete(key: number): void {
-    const table = this.table;
-    const mask = this.mask;
-    let hole = hashKey(key) & mask;
-    while (table[2 * hole] !== key || table[2 * hole + 1] === 0) hole = (hole + 1) & mask;
-    let probe = (hole + 1) & mask;
-    for (;;) {
-      if (table[2 * probe + 1] === 0) break;
-      const home = hashKey(table[2 * probe]) & mask;
-      // Move the entry back if its home is not in (hole, probe] cyclically.
-      const inRange = hole <= probe ? home > hole && home <= probe : home > hole || home <= probe;
-      if (!inRange) {
-        table[2 * hole] = table[2 * probe];
-        table[2 * hole + 1] = table[2 * probe + 1];
-        hole = probe;
+    let matched = 0;
+    let node = blockCount > 0 ? this.starts.get(keys[0]) : -1;
+    while (node >= 0) {
+      let offset = 0;
+      const base = this.nodes[node * NODE_STRIDE + KEY_START];
+      while (offset < this.nodes[node * NODE_STRIDE + LENGTH] && matched < blockCount && this.arena[base + offset] === keys[matched]) {
+        offset++;
+        matched++;
       }
-      probe = (probe + 1) & mask;
+      if (offset < this.nodes[node * NODE_STRIDE + LENGTH] || matched === blockCount) break;
+      const child = this.starts.get(keys[matched]);
+      if (child < 0 || this.nodes[child * NODE_STRIDE + PARENT] !== node) break;
+      node = child;
     }
-    table[2 * hole] = 0;
-    table[2 * hole + 1] = 0;
+    return matched;
   }
 
-  /** Doubles the table (its length is 2 × slots). */
-  private rehash(oldLength: number): void {
-    const old = this.table;
-    const slots = oldLength; // twice the old slot count
-    this.table = new Float64Array(2 * slots);
-    this.mask = slots - 1;
-    const table = this.table;
-    for (let i = 0; i < old.length; i += 2) {
-      if (old[i + 1] === 0) continue;
-      let slot = hashKey(old[i]) & this.mask;
-      while (table[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
-      table[2 * slot] = old[i];
-      table[2 * slot + 1] = old[i + 1];
+  /** Stores keys[from, to) below `parent` (-1: a new root), evicting older blocks for room. */
+  private insertRun(keys: Float64Array, from: number, to: number, tokens: number, parent: number, now: number): void {
+    // Room first: the path is at the tail now, so the head is older, and a leaf.
+    let count = to - from;
+    while (this.usedTokens + count * tokens > this.capacityTokens && this.head >= 0 && this.nodes[this.head * NODE_STRIDE + LAST_USE] !== now) {
+      this.evictFromHead(this.usedTokens + count * tokens - this.capacityTokens);
     }
+    const room = Math.floor((this.capacityTokens - this.usedTokens) / tokens);
+    if (room < count) count = room; // smaller than one request: keep its leading blocks
+    if (count <= 0) return;
+    if (
+      parent >= 0 &&
+      this.nodes[parent * NODE_STRIDE + CHILDREN] === 0 &&
+      this.nodes[parent * NODE_STRIDE + BLOCK_TOKENS] === tokens &&
+      this.starts.get(this.arena[this.nodes[parent * NODE_STRIDE + KEY_START]]) === parent
+    ) {
+      // A leaf that this request extends (the next turn of a conversation): append in place.
+      this.append(parent, keys, from, from + count);
+    } else {
+      const node = this.newNode(2 * count, tokens, parent, now); // room for the next turn to append
+      const base = this.nodes[node * NODE_STRIDE + KEY_START];
+      for (let i = 0; i < count; i++) this.arena[base + i] = keys[from + i];
+      this.nodes[node * NODE_STRIDE + LENGTH] = count;
+      if (parent >= 0) this.nodes[parent * NODE_STRIDE + CHILDREN]++;
+      this.starts.set(keys[from], node);
+      // Deeper than every node on the path, so evicted before them: link it in front of the path,
+      // whose deepest node (the parent) was touched first.
+      if (parent >= 0) this.linkBefore(node, parent);
+      else this.linkAtTail(node);
+    }
+    this.usedTokens += count * tokens;
+    this.liveBlocks += count;
+  }
+
+  /** Frees at least `neededTokens` (or the whole node) from the end of the least recent node. */
+  private evictFromHead(neededTokens: number): void {
+    const node = this.head;
+    const blockTokens = this.nodes[node * NODE_STRIDE + BLOCK_TOKENS];
+    const drop = Math.min(this.nodes[node * NODE_STRIDE + LENGTH], Math.ceil(neededTokens / blockTokens));
+    this.nodes[node * NODE_STRIDE + LENGTH] -= drop;
+    this.usedTokens -= drop * blockTokens;
+    this.liveBlocks -= drop;
+    if (this.nodes[node * NODE_STRIDE + LENGTH] > 0) return;
+    this.unlink(node);
+    const firstKey = this.arena[this.nodes[node * NODE_STRIDE + KEY_START]];
+    if (this.starts.get(firstKey) === node) this.starts.delete(firstKey);
+    const parent = this.nodes[node * NODE_STRIDE + PARENT];
+    if (parent >= 0) this.nodes[parent * NODE_STRIDE + CHILDREN]--;
+    this.arenaLive -= this.nodes[node * NODE_STRIDE + KEY_CAPACITY];
+    this.nodes[node * NODE_STRIDE + KEY_CAPACITY] = 0;
+    this.freeIds.push(node);
+  }
+
+  /**
+   * Splits `node` after its first `headLength` blocks: a new node takes the head (and the node's
+   * place under its parent); the original keeps the tail, its children and its place in the LRU list.
+   */
+  private splitHead(node: number, headLength: number): number {
+    const head = this.newNode(headLength, this.nodes[node * NODE_STRIDE + BLOCK_TOKENS], this.nodes[node * NODE_STRIDE + PARENT], this.nodes[node * NODE_STRIDE + LAST_USE]);
+    const from = this.nodes[node * NODE_STRIDE + KEY_START];
+    const to = this.nodes[head * NODE_STRIDE + KEY_START];
+    const arena = this.arena; // after newNode, which may move the arena
+    for (let i = 0; i < headLength; i++) arena[to + i] = arena[from + i];
+    this.nodes[head * NODE_STRIDE + LENGTH] = headLength;
+    this.nodes[head * NODE_STRIDE + CHILDREN] = 1;
+    arena.copyWithin(from, from + headLength, from + this.nodes[node * NODE_STRIDE + LENGTH]);
+    this.nodes[node * NODE_STRIDE + LENGTH] -= headLength;
+    this.nodes[node * NODE_STRIDE + PARENT] = head;
+    this.starts.set(arena[to], head);
+    this.starts.set(arena[from], node);
+    this.linkAfter(head, node); // at least as recent as the tail
+    return head;
+  }
+
+  private append(node: number, keys: Float64Array, from: number, to: number): void {
+    const length = this.nodes[node * NODE_STRIDE + LENGTH];
+    const needed = length + (to - from);
+    if (needed > this.nodes[node * NODE_STRIDE + KEY_CAPACITY]) {
+      const oldCapacity = this.nodes[node * NODE_STRIDE + KEY_CAPACITY];
+      const start = this.allocateKeys(Math.max(needed, 2 * oldCapacity));
+      this.arena.copyWithin(start, this.nodes[node * NODE_STRIDE + KEY_START], this.nodes[node * NODE_STRIDE + KEY_START] + length); // keyStart may have moved
+      this.arenaLive -= oldCapacity;
+      this.nodes[node * NODE_STRIDE + KEY_START] = start;
+      this.nodes[node * NODE_STRIDE + KEY_CAPACITY] = Math.max(needed, 2 * oldCapacity);
+    }
+    const base = this.nodes[node * NODE_STRIDE + KEY_START] + length;
+    for (let i = from; i < to; i++) this.arena[base + i - from] = keys[i];
+    this.nodes[node * NODE_STRIDE + LENGTH] = needed;
+  }
+
+  private newNode(capacity: number, blockTokens: number, parent: number, lastUse: number): number {
+    let id: number;
+    if (this.freeIds.length > 0) id = this.freeIds.pop() as number;
+    else {
+      if ((this.nodeCount + 1) * NODE_STRIDE > this.nodes.length) this.growNodes();
+      id = this.nodeCount++;
+    }
+    const keyCapacity = Math.max(4, capacity);
+    this.nodes[id * NODE_STRIDE + KEY_CAPACITY] = 0; // not live while the arena may compact below
+    const start = this.allocateKeys(keyCapacity);
+    this.nodes[id * NODE_STRIDE + KEY_START] = start;
+    this.nodes[id * NODE_STRIDE + KEY_CAPACITY] = keyCapacity;
+    this.nodes[id * NODE_STRIDE + LENGTH] = 0;
+    this.nodes[id * NODE_STRIDE + PARENT] = parent;
+    this.nodes[id * NODE_STRIDE + CHILDREN] = 0;
+    this.nodes[id * NODE_STRIDE + LAST_USE] = lastUse;
+    this.nodes[id * NODE_STRIDE + PREV] = -1;
+    this.nodes[id * NODE_STRIDE + NEXT] = -1;
+    this.nodes[id * NODE_STRIDE + BLOCK_TOKENS] = blockTokens;
+    return id;
+  }
+
+  /** Room for `capacity` keys at the arena's top; compacts (moving every node's keys) or grows first. */
+  private allocateKeys(capacity: number): number {
+    if (this.arenaTop + capacity > this.arena.length) {
+      const needed = this.arenaLive + capacity;
+      const size = needed * 2 > this.arena.length ? Math.max(this.arena.length * 2, needed * 2) : this.arena.length;
+      const arena = new Float64Array(size);
+      let top = 0;
+      for (let id = 0; id < this.nodeCount; id++) {
+        const cap = this.nodes[id * NODE_STRIDE + KEY_CAPACITY];
+        if (cap === 0) continue;
+        const start = this.nodes[id * NODE_STRIDE + KEY_START];
+        for (let i = 0; i < this.nodes[id * NODE_STRIDE + LENGTH]; i++) arena[top + i] = this.arena[start + i];
+        this.nodes[id * NODE_STRIDE + KEY_START] = top;
+        top += cap;
+      }
+      this.arena = arena;
+      this.arenaTop = top;
+    }
+    const start = this.arenaTop;
+    this.arenaTop += capacity;
+    this.arenaLive += capacity;
+    return start;
+  }
+
+  private growNodes(): void {
+    const nodes = new Int32Array(this.nodes.length * 2);
+    nodes.set(this.nodes);
+    this.nodes = nodes;
   }
 
   private unlink(node: number): void {
-    const nodes = this.nodes;
-    const p = nodes[4 * node + PREV];
-    const n = nodes[4 * node + NEXT];
-    if (p >= 0) nodes[4 * p + NEXT] = n;
-    else this.head = n;
-    if (n >= 0) nodes[4 * n + PREV] = p;
-    else this.tail = p;
+    const prev = this.nodes[node * NODE_STRIDE + PREV];
+    const next = this.nodes[node * NODE_STRIDE + NEXT];
+    if (prev >= 0) this.nodes[prev * NODE_STRIDE + NEXT] = next;
+    else if (this.head === node) this.head = next;
+    if (next >= 0) this.nodes[next * NODE_STRIDE + PREV] = prev;
+    else if (this.tail === node) this.tail = prev;
+    this.nodes[node * NODE_STRIDE + PREV] = -1;
+    this.nodes[node * NODE_STRIDE + NEXT] = -1;
   }
 
   private linkAtTail(node: number): void {
-    const nodes = this.nodes;
-    nodes[4 * node + PREV] = this.tail;
-    nodes[4 * node + NEXT] = -1;
-    if (this.tail >= 0) nodes[4 * this.tail + NEXT] = node;
+    this.nodes[node * NODE_STRIDE + PREV] = this.tail;
+    this.nodes[node * NODE_STRIDE + NEXT] = -1;
+    if (this.tail >= 0) this.nodes[this.tail * NODE_STRIDE + NEXT] = node;
     else this.head = node;
     this.tail = node;
   }
 
-  private growNodes(): void {
-    this.nodeCapacity *= 2;
-    const nodes = new Float64Array(4 * this.nodeCapacity);
-    nodes.set(this.nodes);
-    this.nodes = nodes;
-    const free = new Int32Array(this.nodeCapacity);
-    free.set(this.freeNodes);
-    this.freeNodes = free;
+  private linkBefore(node: number, before: number): void {
+    const prev = this.nodes[before * NODE_STRIDE + PREV];
+    this.nodes[node * NODE_STRIDE + NEXT] = before;
+    this.nodes[node * NODE_STRIDE + PREV] = prev;
+    if (prev >= 0) this.nodes[prev * NODE_STRIDE + NEXT] = node;
+    else this.head = node;
+    this.nodes[before * NODE_STRIDE + PREV] = node;
+  }
+
+  private linkAfter(node: number, after: number): void {
+    const next = this.nodes[after * NODE_STRIDE + NEXT];
+    this.nodes[node * NODE_STRIDE + PREV] = after;
+    this.nodes[node * NODE_STRIDE + NEXT] = next;
+    if (next >= 0) this.nodes[next * NODE_STRIDE + PREV] = node;
+    else this.tail = node;
+    this.nodes[after * NODE_STRIDE + NEXT] = node;
   }
 }
 
-const KEY = 0;
-const PREV = 1;
-const NEXT = 2;
-const TOKENS = 3;
-const DETACHED = -2;
+// Node fields (int32). LAST_USE is the request clock, compared only for equality.
+const NODE_STRIDE = 16;
+const PARENT = 0;
+const CHILDREN = 1;
+const LAST_USE = 2;
+const PREV = 3;
+const NEXT = 4;
+const LENGTH = 5;
+const BLOCK_TOKENS = 6;
+const KEY_START = 7;
+const KEY_CAPACITY = 8;
+
+function growInt32(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+/**
+ * Integer-valued double keys (|key| < 2^53) → ids ≥ 0, open addressing with linear probing and
+ * backward-shift deletion over typed arrays (a Map would box every key above 2^31).
+ */
+class KeyIndex {
+  private keys = new Float64Array(1024);
+  /** id + 1; 0 marks an empty slot. */
+  private values = new Int32Array(1024);
+  private mask = 1023;
+  private size = 0;
+
+  get(key: number): number {
+    const keys = this.keys;
+    const values = this.values;
+    const mask = this.mask;
+    let slot = hashKey(key) & mask;
+    for (;;) {
+      const value = values[slot];
+      if (value === 0) return -1;
+      if (keys[slot] === key) return value - 1;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  set(key: number, id: number): void {
+    if ((this.size + 1) * 2 > this.values.length) this.grow();
+    const mask = this.mask;
+    let slot = hashKey(key) & mask;
+    while (this.values[slot] !== 0) {
+      if (this.keys[slot] === key) {
+        this.values[slot] = id + 1;
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+    this.keys[slot] = key;
+    this.values[slot] = id + 1;
+    this.size++;
+  }
+
+  delete(key: number): void {
+    const keys = this.keys;
+    const values = this.values;
+    const mask = this.mask;
+    let hole = hashKey(key) & mask;
+    for (;;) {
+      if (values[hole] === 0) return;
+      if (keys[hole] === key) break;
+      hole = (hole + 1) & mask;
+    }
+    this.size--;
+    let probe = (hole + 1) & mask;
+    while (values[probe] !== 0) {
+      const home = hashKey(keys[probe]) & mask;
+      // The entry may move back unless its home lies cyclically in (hole, probe].
+      const stays = hole <= probe ? home > hole && home <= probe : home > hole || home <= probe;
+      if (!stays) {
+        keys[hole] = keys[probe];
+        values[hole] = values[probe];
+        hole = probe;
+      }
+      probe = (probe + 1) & mask;
+    }
+    values[hole] = 0;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldValues = this.values;
+    this.keys = new Float64Array(oldKeys.length * 2);
+    this.values = new Int32Array(oldValues.length * 2);
+    this.mask = this.values.length - 1;
+    this.size = 0;
+    for (let i = 0; i < oldValues.length; i++) if (oldValues[i] !== 0) this.set(oldKeys[i], oldValues[i] - 1);
+  }
+}
 
 /** Mixes an integer-valued double (|key| < 2^53) into 32 bits (murmur3 finalizer). */
 function hashKey(key: number): number {

@@ -7,6 +7,7 @@ import type { LogHistogramSketch } from './sketch.js';
 export interface LatencySummary {
   count: number;
   mean: number | null;
+  min: number | null;
   p50: number | null;
   p90: number | null;
   p95: number | null;
@@ -102,6 +103,7 @@ export function summarise(sketch: LogHistogramSketch): LatencySummary {
   return {
     count: sketch.count,
     mean: nullIfNaN(sketch.mean),
+    min: nullIfNaN(sketch.min),
     p50: nullIfNaN(sketch.quantile(0.5)),
     p90: nullIfNaN(sketch.quantile(0.9)),
     p95: nullIfNaN(sketch.quantile(0.95)),

@@ -19,7 +19,7 @@ import { PrefillPool } from './prefillPool.js';
 import { PrefixCache } from './prefixCache.js';
 import { RequestTable } from './requestTable.js';
 import { buildResult, type FleetResult } from './result.js';
-import type { StepTimeModel } from './stepTime.js';
+import type { DecodeLoad, PrefillLoad, StepTimeModel } from './stepTime.js';
 
 export interface RunProgress {
   simulatedSeconds: number;
@@ -51,7 +51,7 @@ class FleetRun implements SimContext {
   readonly queue = new EventQueue(4096);
   readonly requests = new RequestTable(4096);
   readonly metrics: FleetMetrics;
-  readonly stepModel: StepTimeModel;
+  private readonly stepModel: StepTimeModel;
   private readonly source: RequestSource;
   private readonly options: RunOptions;
   private readonly cache: PrefixCache | null;
@@ -231,6 +231,15 @@ class FleetRun implements SimContext {
     this.prefill.enqueue(slot, now);
   }
 
+  // The only calls into the step-time model.
+  prefillStepSeconds(load: PrefillLoad): number {
+    return checkedStep(this.stepModel.prefillStepSeconds(load), 'prefill', load);
+  }
+
+  decodeStepSeconds(load: DecodeLoad): number {
+    return checkedStep(this.stepModel.decodeStepSeconds(load), 'decode', load);
+  }
+
   prefillDone(slot: number, nowSeconds: number, lastStepSeconds: number): void {
     const requests = this.requests;
     const m = this.metrics;
@@ -276,4 +285,9 @@ class FleetRun implements SimContext {
     requests.release(slot);
     m.setGauge(this.inFlight, nowSeconds, requests.inFlight);
   }
+}
+
+function checkedStep(seconds: number, kind: string, load: PrefillLoad | DecodeLoad): number {
+  if (seconds > 0 && seconds < Number.POSITIVE_INFINITY) return seconds;
+  throw new Error(`step-time model returned ${seconds} s for a ${kind} step with load ${JSON.stringify(load)}`);
 }

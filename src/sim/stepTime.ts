@@ -6,23 +6,24 @@
  * Inside a unit every GPU runs its own attention (data parallel) and all GPUs meet at every MoE layer
  * (expert parallel), so a step lasts as long as its most-loaded GPU. The load passed is the
  * element-wise maximum over the unit's GPUs of each per-GPU field (an upper bound when different GPUs
- * are the maximum for different fields), plus unit totals for the all-to-all traffic.
+ * are the maximum for different fields), plus unit totals for the all-to-all traffic. Field names
+ * match src/perf's PrefillBatchLoad / DecodeBatchLoad, so its UnitStepModel plugs in as is.
  */
 export interface PrefillLoad {
   /** GPUs in the unit (attention data-parallel ranks = expert-parallel degree). */
   gpus: number;
   /** Micro-batches the unit overlaps (2 for DeepSeek's prefill). */
   microBatches: number;
-  /** Most-loaded GPU: prompt tokens computed in this step (chunks of requests, cache hits excluded). */
+  /** Most-loaded GPU: prompt tokens computed in this step (chunks of prompts; cache hits excluded). */
   newTokens: number;
-  /** Most-loaded GPU: sequences with a chunk in this step. */
-  sequences: number;
-  /** Most-loaded GPU: Σ over chunks of (tokens before the chunk + tokens in it), i.e. attention span. */
-  contextTokens: number;
-  /** Most-loaded GPU: Σ over chunks of query×key pairs of causal attention, c·p + c(c+1)/2. */
-  attentionTokenPairs: number;
-  /** Most-loaded GPU: cached prefix tokens loaded (not computed) for requests starting in this step. */
+  /** Most-loaded GPU: causal (query, key) pairs, Σ over chunks of n·c + n(n+1)/2 for n new after c. */
+  attentionPairs: number;
+  /** Most-loaded GPU: Σ over chunks of the tokens before the chunk (cache hits and earlier chunks), whose KV is read, not recomputed. */
   cachedTokens: number;
+  /** Most-loaded GPU: prompts whose last token is in this step (they need the LM head). */
+  sequences: number;
+  /** Most-loaded GPU: prefix tokens loaded from the external cache for prompts starting in this step (the pool charges their load time itself). */
+  cacheLoadTokens: number;
   /** All GPUs: prompt tokens computed in this step. */
   unitNewTokens: number;
 }
@@ -83,7 +84,7 @@ export class AffineStepTimeModel implements StepTimeModel {
     return (
       c.prefillFixedSeconds +
       c.prefillSecondsPerNewToken * load.newTokens +
-      c.prefillSecondsPerAttentionPair * load.attentionTokenPairs +
+      c.prefillSecondsPerAttentionPair * load.attentionPairs +
       c.prefillSecondsPerSequence * load.sequences
     );
   }

@@ -2,11 +2,15 @@
 export {
   empiricalLengthPairs,
   empiricalTokens,
+  exponentialSeconds,
   fixedTokens,
   geometricCount,
   independentLengths,
+  lengthsFromSource,
+  lognormalSeconds,
   lognormalTokens,
   uniformTokens,
+  type Distribution,
   type LengthModel,
   type TokenDistribution,
 } from './lengths.js';

@@ -1,11 +1,30 @@
 import { InputError } from '../errors.js';
+import { newRequestRecord, type RequestSource } from './request.js';
 import type { Rng } from './rng.js';
 
-/** A distribution of token counts (integers ≥ 0). */
-export interface TokenDistribution {
+/** A distribution of non-negative numbers: token counts, turns, seconds. */
+export interface Distribution {
   sample(rng: Rng): number;
-  /** Mean of the distribution (after rounding and clamping, where known in closed form; else approximate). */
+  /** Mean of the distribution (before rounding and clamping where those change it a little). */
   readonly mean: number;
+}
+
+/** A distribution of token counts (whole numbers ≥ 0). */
+export type TokenDistribution = Distribution;
+
+/** Exponential seconds (memoryless think time). */
+export function exponentialSeconds(mean: number): Distribution {
+  if (!(mean > 0)) throw new InputError(`expected a mean > 0, got ${mean}`, 'exponential');
+  return { sample: (rng) => rng.exponential(mean), mean };
+}
+
+/** Log-normal seconds with a given mean and coefficient of variation (not rounded). */
+export function lognormalSeconds(mean: number, cv: number): Distribution {
+  if (!(mean > 0) || !(cv >= 0)) throw new InputError(`expected mean > 0 and cv ≥ 0, got ${mean}, ${cv}`, 'lognormal');
+  const sigma2 = Math.log(1 + cv * cv);
+  const mu = Math.log(mean) - sigma2 / 2;
+  const sigma = Math.sqrt(sigma2);
+  return { sample: (rng) => Math.exp(mu + sigma * rng.normal()), mean };
 }
 
 export function fixedTokens(tokens: number): TokenDistribution {
@@ -96,4 +115,20 @@ export function empiricalLengthPairs(inputs: ArrayLike<number>, outputs: ArrayLi
     meanInputTokens: sumIn / ins.length,
     meanOutputTokens: sumOut / ins.length,
   };
+}
+
+/**
+ * Empirical (input, output) pairs read from a source, e.g. a trace, to drive a synthetic workload
+ * with the trace's length distribution. Reads at most `limit` requests.
+ */
+export function lengthsFromSource(source: RequestSource, limit = 1_000_000): LengthModel {
+  const inputs: number[] = [];
+  const outputs: number[] = [];
+  const record = newRequestRecord();
+  while (inputs.length < limit && source.next(record)) {
+    inputs.push(record.inputTokens);
+    outputs.push(record.outputTokens);
+  }
+  source.close?.();
+  return empiricalLengthPairs(inputs, outputs);
 }

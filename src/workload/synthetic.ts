@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { LengthModel, TokenDistribution } from './lengths.js';
+import type { Distribution, LengthModel, TokenDistribution } from './lengths.js';
 import { MinHeap } from './minHeap.js';
 import { ArrivalProcess, type RateProfile } from './profile.js';
 import { reserveBlocks, type RequestRecord, type RequestSource } from './request.js';
@@ -18,7 +18,7 @@ export interface ConversationModel {
   /** Distinct system prompts, chosen uniformly per session; sessions with the same one share its blocks. */
   systemPromptVariants: number;
   /** Seconds from one turn's arrival to the next (reading the answer and thinking); open loop. */
-  thinkSeconds: TokenDistribution;
+  thinkSeconds: Distribution;
   /** A session ends before a turn whose prompt would exceed this. */
   maxContextTokens: number;
 }

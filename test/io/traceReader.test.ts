@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { openTrace } from '../../src/io/traceReader.js';
+import { runFleet } from '../../src/sim/runFleet.js';
+import { AffineStepTimeModel } from '../../src/sim/stepTime.js';
+import { scaleRate, timeWindow } from '../../src/workload/transforms.js';
+import { smallFleet } from '../sim/fixtures.js';
 import { collect, newRequestRecord } from '../../src/workload/request.js';
 import { tracesDir } from '../paths.js';
 
@@ -95,3 +99,17 @@ describe('malformed rows', () => {
 function openTraceAndDrain(path: string): number {
   return collect(openTrace(path)).length;
 }
+
+describe('a trace through the fleet', () => {
+  it('replays a window of the Azure conversation trace, scaled up, and serves every request', () => {
+    const source = timeWindow(scaleRate(openTrace(join(tracesDir, 'azure_llm_2023/AzureLLMInferenceTrace_conv.csv')), 2), 0, 600);
+    const config = smallFleet({ endSeconds: 600, bucketSeconds: 60 });
+    const model = new AffineStepTimeModel({ prefillFixedSeconds: 0.02, prefillSecondsPerNewToken: 2e-5, decodeFixedSeconds: 0.02, decodeSecondsPerSequence: 1e-4 });
+    const result = runFleet(config, source, model);
+    // Twice the rate: the first 20 minutes of the trace (about 1/3 of its 19,366 rows) in 10.
+    expect(result.requests.arrived).toBeGreaterThan(5000);
+    expect(result.requests.completed).toBe(result.requests.arrived);
+    expect(result.totals.cacheHitInputTokens).toBe(0); // no prefix identity in the Azure trace
+    expect(result.buckets.slice(0, 10).every((b) => b.arrived > 0)).toBe(true);
+  });
+});

@@ -20,7 +20,7 @@ class ReferenceLru {
         detached--;
       } else {
         while (this.order.length + detached + 1 > this.capacityBlocks && this.order.length > 0) this.order.shift();
-        this.order.push(ids[i]);
+        if (this.order.length + detached + 1 <= this.capacityBlocks) this.order.push(ids[i]); // else no room at all
       }
     }
     return hit;
@@ -33,9 +33,10 @@ describe('PrefixCache', () => {
     expect(cache.lookupAndInsert(keys(1, 2, 3), 3, 16)).toBe(0);
     expect(cache.lookupAndInsert(keys(1, 2, 4), 3, 16)).toBe(2);
     expect(cache.lookupAndInsert(keys(1, 2, 3, 5), 4, 16)).toBe(3);
-    expect(cache.lookupAndInsert(keys(9, 2, 3), 3, 16)).toBe(0);
-    expect(cache.blocks).toBe(6);
-    expect(cache.tokens).toBe(96);
+    expect(cache.lookupAndInsert(keys(9, 10, 11), 3, 16)).toBe(0);
+    expect(cache.lookupAndInsert(keys(1, 2), 2, 16)).toBe(2);
+    expect(cache.blocks).toBe(8);
+    expect(cache.tokens).toBe(128);
   });
 
   it('evicts least recently used blocks, leading blocks last', () => {
@@ -52,21 +53,60 @@ describe('PrefixCache', () => {
     expect(cache.blocks).toBe(4);
   });
 
-  it('agrees with a reference LRU on random request streams', () => {
+  it('agrees with a reference block LRU on random chained request streams', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 12 }),
-        fc.array(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 6 }), { maxLength: 80 }),
-        (capacityBlocks, requests) => {
+        fc.integer({ min: 1, max: 20 }),
+        // A random tree of keys 1..30 (parent 0 = none); a request is the path from a root to a key.
+        fc.array(fc.nat(), { minLength: 30, maxLength: 30 }),
+        fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 80 }),
+        (capacityBlocks, parentSeeds, targets) => {
+          const parent = (k: number): number => parentSeeds[k - 1] % k; // 0..k-1
+          const pathTo = (k: number): number[] => (k === 0 ? [] : [...pathTo(parent(k)), k]);
           const cache = new PrefixCache(capacityBlocks * 8);
           const reference = new ReferenceLru(capacityBlocks);
-          for (const raw of requests) {
-            const ids = [...new Set(raw)];
+          for (const target of targets) {
+            const ids = pathTo(target);
             expect(cache.lookupAndInsert(Float64Array.from(ids), ids.length, 8)).toBe(reference.request(ids));
             expect(cache.blocks).toBe(reference.order.length);
+            for (let k = 1; k <= 30; k++) {
+              const p = pathTo(k);
+              const cached = [...p].findIndex((id) => !reference.order.includes(id));
+              expect(cache.peekHitBlocks(Float64Array.from(p), p.length)).toBe(cached < 0 ? p.length : cached);
+            }
           }
         },
       ),
+      { numRuns: 300 },
     );
+  });
+
+  it('stays exact over a long stream that splits, appends, evicts and compacts its key arena', () => {
+    // Conversations: each session extends its own chain below one of a few shared system prompts.
+    let x = 7;
+    const random = (n: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % n;
+    };
+    const sessions: number[][] = [];
+    const cache = new PrefixCache(400 * 16, 64);
+    const reference = new ReferenceLru(400);
+    let nextKey = 1000;
+    for (let r = 0; r < 6000; r++) {
+      let chain: number[];
+      const pick = random(4);
+      if (pick === 0 || sessions.length === 0) {
+        chain = [random(3) + 1, 10 + random(2)]; // a shared two-block system prompt (keys 1-3, 10-11 under them)
+        chain[1] = chain[0] * 100 + chain[1];
+        sessions.push(chain);
+      } else chain = sessions[random(sessions.length)];
+      const grow = 1 + random(5);
+      for (let i = 0; i < grow; i++) chain.push(nextKey++);
+      const cut = pick === 3 ? Math.max(1, chain.length - 1 - random(chain.length)) : chain.length; // sometimes a shorter prefix
+      const ids = chain.slice(0, cut);
+      expect(cache.lookupAndInsert(Float64Array.from(ids), ids.length, 16)).toBe(reference.request(ids));
+      expect(cache.blocks).toBe(reference.order.length);
+    }
+    expect(cache.tokens).toBe(cache.blocks * 16);
   });
 });

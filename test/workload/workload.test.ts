@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { empiricalLengthPairs, fixedTokens, geometricCount, independentLengths, lognormalTokens } from '../../src/workload/lengths.js';
+import { empiricalLengthPairs, fixedTokens, geometricCount, independentLengths, lengthsFromSource, lognormalTokens } from '../../src/workload/lengths.js';
 import { ArrivalProcess, RateProfile } from '../../src/workload/profile.js';
 import { arraySource, collect, newRequestRecord } from '../../src/workload/request.js';
 import { Rng } from '../../src/workload/rng.js';
@@ -153,5 +153,13 @@ describe('transforms', () => {
     const r = newRequestRecord();
     const s = timeWindow(base(), 100, 200);
     expect(s.next(r)).toBe(false);
+  });
+});
+
+describe('lengthsFromSource', () => {
+  it('keeps the (input, output) pairs of a trace', () => {
+    const lengths = lengthsFromSource(arraySource([{ inputTokens: 100, outputTokens: 7 }, { inputTokens: 300, outputTokens: 21 }]));
+    expect(lengths.meanInputTokens).toBe(200);
+    expect(lengths.meanOutputTokens).toBe(14);
   });
 });
