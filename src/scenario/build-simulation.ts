@@ -107,6 +107,7 @@ export function buildSimulation(file: SimulationFile, pools: readonly PoolPlan[]
       balancer: serving.decode.balancer,
       // Runs of identical decode steps are priced at their middle; 64 steps keep that within a few ms.
       maxStrideSteps: 64,
+      tokensPerStep: stepModel.decode.decodeTokensPerSequenceStep,
       plan: plan(decodePlan, 'decode'),
     },
   };

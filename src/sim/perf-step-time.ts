@@ -3,31 +3,21 @@ import type { DecodeLoad, PrefillLoad, StepTimeModel } from './stepTime.js';
 
 /**
  * The performance model behind the simulator's one step-time interface: a prefill and a decode unit
- * model, each built once for its layout. Reuses one load object per phase, so a call allocates nothing.
+ * model, each built once for its layout. The simulator's loads carry perf's field names, so each call
+ * passes straight through.
  */
 export class PerfStepTimeModel implements StepTimeModel {
-  private readonly prefillLoad = { newTokens: 0, attentionPairs: 0, cachedTokens: 0, sequences: 0 };
-  private readonly decodeLoad = { sequences: 0, kvTokens: 0 };
-
   constructor(
     readonly prefill: UnitStepModel,
     readonly decode: UnitStepModel,
   ) {}
 
   prefillStepSeconds(load: PrefillLoad): number {
-    const batch = this.prefillLoad;
-    batch.newTokens = load.newTokens;
-    batch.attentionPairs = load.attentionTokenPairs;
-    batch.cachedTokens = load.cachedTokens;
-    batch.sequences = load.sequences;
-    return this.prefill.prefillStepSeconds(batch);
+    return this.prefill.prefillStepSeconds(load);
   }
 
   decodeStepSeconds(load: DecodeLoad): number {
-    const batch = this.decodeLoad;
-    batch.sequences = load.sequences;
-    batch.kvTokens = load.kvTokens;
-    return this.decode.decodeStepSeconds(batch);
+    return this.decode.decodeStepSeconds(load);
   }
 
   /**
