@@ -140,6 +140,7 @@ export class PrefillPool extends Pool<PrefillUnit> {
     load.cacheLoadTokens = 0;
     load.unitNewTokens = 0;
     const gpus = this.config.gpusPerUnit;
+    let heaviestWork = 0;
     for (let r = 0; r < gpus; r++) {
       let slot = unit.head[r];
       if (slot < 0) continue;
@@ -181,10 +182,15 @@ export class PrefillPool extends Pool<PrefillUnit> {
       unit.totalTokens -= used;
       unit.totalWork -= work;
       load.unitNewTokens += used;
-      if (used > load.newTokens) load.newTokens = used;
-      if (finishing > load.sequences) load.sequences = finishing;
-      if (before > load.cachedTokens) load.cachedTokens = before;
-      if (pairs > load.attentionPairs) load.attentionPairs = pairs;
+      // The step lasts as long as its slowest GPU: take the whole load of the GPU with the most work
+      // (tokens weighted by their attention span), not each field's maximum over different GPUs.
+      if (work > heaviestWork) {
+        heaviestWork = work;
+        load.newTokens = used;
+        load.sequences = finishing;
+        load.cachedTokens = before;
+        load.attentionPairs = pairs;
+      }
       if (loaded > load.cacheLoadTokens) load.cacheLoadTokens = loaded;
     }
     if (unit.queuedRequests === 0) {
