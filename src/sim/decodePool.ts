@@ -14,6 +14,8 @@ import type { DecodeLoad } from './stepTime.js';
 export interface DecodeUnit extends UnitBase {
   n: Int32Array;
   a: Float64Array;
+  /** Per GPU: KV tokens its sequences will hold when they finish (prompt + whole answer), reserved at admission. */
+  reserved: Float64Array;
   heap: Int32Array;
   heapPos: Int32Array;
   totalN: number;
@@ -148,7 +150,8 @@ export class DecodePool extends Pool<DecodeUnit> {
 
   /** Tries to put a request on a GPU with room; false if none has. */
   private place(slot: number, nowSeconds: number): boolean {
-    const input = this.ctx.requests.inputTokens[slot];
+    const requests = this.ctx.requests;
+    const kvTokensAtEnd = requests.inputTokens[slot] + requests.outputTokens[slot];
     const units = this.units;
     if (this.config.balancer === 'round-robin') {
       const gpus = this.config.gpusPerUnit;
@@ -165,7 +168,7 @@ export class DecodePool extends Pool<DecodeUnit> {
           continue;
         }
         const rank = this.roundRobinRank++;
-        if (this.fits(u, rank, input)) {
+        if (this.fits(u, rank, kvTokensAtEnd)) {
           this.join(u, rank, slot, nowSeconds);
           return true;
         }
@@ -190,7 +193,7 @@ export class DecodePool extends Pool<DecodeUnit> {
       }
       if (!best) return false;
       const rank = best.heap[0];
-      if (this.fits(best, rank, input)) {
+      if (this.fits(best, rank, kvTokensAtEnd)) {
         this.join(best, rank, slot, nowSeconds);
         return true;
       }
@@ -204,11 +207,13 @@ export class DecodePool extends Pool<DecodeUnit> {
     return this.tokensPerStep === 1 ? tokens : Math.ceil(tokens / this.tokensPerStep - 1e-9);
   }
 
-  private fits(unit: DecodeUnit, rank: number, inputTokens: number): boolean {
-    return (
-      unit.n[rank] < this.config.maxSequencesPerGpu &&
-      unit.a[rank] + unit.n[rank] * unit.step * this.tokensPerStep + inputTokens <= this.config.kvCapacityTokensPerGpu
-    );
+  /**
+   * Room for the request's prompt and whole answer next to what the GPU's sequences will grow to: the
+   * KV in use only grows until a sequence leaves, so reserving at admission means no step ever
+   * outgrows the GPU's memory (no preemption is modelled).
+   */
+  private fits(unit: DecodeUnit, rank: number, kvTokensAtEnd: number): boolean {
+    return unit.n[rank] < this.config.maxSequencesPerGpu && unit.reserved[rank] + kvTokensAtEnd <= this.config.kvCapacityTokensPerGpu;
   }
 
   private join(unit: DecodeUnit, rank: number, slot: number, nowSeconds: number): void {
@@ -236,6 +241,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     const contribution = requests.inputTokens[slot] - joinStep * this.tokensPerStep;
     unit.n[rank]++;
     unit.a[rank] += contribution;
+    unit.reserved[rank] += requests.inputTokens[slot] + requests.outputTokens[slot];
     unit.totalN++;
     unit.totalA += contribution;
     this.siftRank(unit, rank);
@@ -249,9 +255,13 @@ export class DecodePool extends Pool<DecodeUnit> {
     const contribution = requests.inputTokens[slot] - requests.joinStep[slot] * this.tokensPerStep;
     unit.n[rank]--;
     unit.a[rank] -= contribution;
+    unit.reserved[rank] -= requests.inputTokens[slot] + requests.outputTokens[slot];
     unit.totalN--;
     unit.totalA -= contribution;
-    if (unit.n[rank] === 0) unit.a[rank] = 0;
+    if (unit.n[rank] === 0) {
+      unit.a[rank] = 0;
+      unit.reserved[rank] = 0;
+    }
     if (unit.totalN === 0) unit.totalA = 0;
     this.siftRank(unit, rank);
   }
@@ -325,6 +335,7 @@ export class DecodePool extends Pool<DecodeUnit> {
       state: ACTIVE,
       n: new Int32Array(gpus),
       a: new Float64Array(gpus),
+      reserved: new Float64Array(gpus),
       heap: new Int32Array(gpus),
       heapPos: new Int32Array(gpus),
       totalN: 0,
