@@ -1,4 +1,4 @@
-import { MinHeap } from '../workload/minHeap.js';
+import { CompletionWheel } from './completionWheel.js';
 import type { DecodePoolConfig } from './config.js';
 import { EV_DECODE_SEGMENT_END, type SimContext } from './context.js';
 import { growI32 } from './eventQueue.js';
@@ -22,8 +22,8 @@ export interface DecodeUnit extends UnitBase {
   totalA: number;
   /** Unit step count at the start of the current segment. */
   step: number;
-  /** (finish step, slot) of the requests producing tokens. */
-  completions: MinHeap;
+  /** The requests producing tokens, by finish step. */
+  completions: CompletionWheel;
   /** Requests that join at the next step boundary. */
   pending: Int32Array;
   pendingCount: number;
@@ -87,7 +87,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     const requests = this.ctx.requests;
     const metrics = this.ctx.metrics;
     const steps = unit.segmentSteps;
-    const active = unit.completions.size;
+    const active = unit.completions.length;
     if (steps > 0) {
       metrics.add(F.decodeOutputTokens, nowSeconds, steps * active * this.tokensPerStep);
       metrics.addOverInterval(F.decodeSequenceSeconds, unit.segmentStartSeconds, nowSeconds, active);
@@ -100,8 +100,10 @@ export class DecodePool extends Pool<DecodeUnit> {
     unit.segmentSteps = 0;
     unit.eventHandle = -1;
     const completions = unit.completions;
-    while (completions.size > 0 && completions.peekKey() <= unit.step) {
-      const slot = completions.pop();
+    let due = completions.takeDue(unit.step, requests.next);
+    while (due >= 0) {
+      const slot = due;
+      due = requests.next[slot];
       if (this.tokensPerStep !== 1) {
         // The last step was partly used: take back the tokens counted beyond the answer's end.
         const decodeTokens = requests.outputTokens[slot] - 1;
@@ -113,15 +115,15 @@ export class DecodePool extends Pool<DecodeUnit> {
     if (this.waitingCount > 0) this.drainWaiting(nowSeconds);
     for (let i = 0; i < unit.pendingCount; i++) {
       const slot = unit.pending[i];
-      completions.push(requests.joinStep[slot] + this.stepsFor(requests.outputTokens[slot] - 1), slot);
+      completions.push(requests.joinStep[slot] + this.stepsFor(requests.outputTokens[slot] - 1), slot, requests.next);
     }
     unit.pendingCount = 0;
-    if (completions.size === 0) {
+    if (completions.length === 0) {
       unit.running = false;
       this.leaveIfDrained(unit, nowSeconds);
       return;
     }
-    let stride = completions.peekKey() - unit.step;
+    let stride = completions.nextStep() - unit.step;
     if (stride > this.config.maxStrideSteps) stride = this.config.maxStrideSteps;
     if (stride < 1) stride = 1;
     const load = this.load;
@@ -322,7 +324,7 @@ export class DecodePool extends Pool<DecodeUnit> {
       if (u.running && u.segmentSteps > 0 && nowSeconds > u.segmentStartSeconds) {
         const m = this.ctx.metrics;
         m.addOverInterval(F.decodeBusyUnitSeconds, u.segmentStartSeconds, nowSeconds, 1);
-        m.addOverInterval(F.decodeSequenceSeconds, u.segmentStartSeconds, nowSeconds, u.completions.size);
+        m.addOverInterval(F.decodeSequenceSeconds, u.segmentStartSeconds, nowSeconds, u.completions.length);
       }
     }
     super.finish(nowSeconds);
@@ -341,7 +343,7 @@ export class DecodePool extends Pool<DecodeUnit> {
       totalN: 0,
       totalA: 0,
       step: 0,
-      completions: new MinHeap(256),
+      completions: new CompletionWheel(),
       pending: new Int32Array(64),
       pendingCount: 0,
       running: false,
