@@ -3,6 +3,7 @@ import { isInputError } from '../errors.js';
 import { registerReport } from './report.js';
 import { registerPerf } from './perf.js';
 import { registerSimulate } from './simulate.js';
+import { registerWorkload } from './workload.js';
 
 /** Where the CLI writes; tests pass their own to capture output. */
 export interface CliIo {
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   registerReport(program, io);
   registerPerf(program, io);
   registerSimulate(program, io);
+  registerWorkload(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -1,14 +1,13 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { nextLocalTime, parseInstant, parseTimeOfDay } from '../econ/clock.js';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io/files.js';
 import { readScenarioFile } from '../io/scenario-file.js';
 import { workloadEnvironment } from '../io/workload-env.js';
 import { renderSimulationHtml } from '../report/simulation-html.js';
-import type { Scenario } from '../scenario/build.js';
 import { simulate, type SimulationReport } from '../scenario/simulate.js';
 import type { CliIo } from './main.js';
+import { bucketRange } from './window-flags.js';
 
 interface SimulateCliOptions {
   from?: string;
@@ -34,9 +33,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
       const scenario = readScenarioFile(scenarioPath);
       const seed = options.seed === undefined ? undefined : Number(options.seed);
       if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new InputError(`expected a whole number >= 0, got "${options.seed}"`, '--seed');
-      const fromBucket = options.from === undefined ? 0 : bucketBoundary(scenario, options.from, '--from');
-      const toBucket = options.to === undefined ? scenario.buckets.length : bucketBoundary(scenario, options.to, '--to');
-      if (toBucket <= fromBucket) throw new InputError('expected --to after --from', '--to');
+      const { fromBucket, toBucket } = bucketRange(scenario, options);
       const bar = options.progress !== false && process.stderr.isTTY ? progressBar((toBucket - fromBucket) * (scenario.window.bucketMs / 1000)) : null;
       const startedMs = Date.now();
       let report: SimulationReport;
@@ -75,19 +72,6 @@ function progressBar(totalSeconds: number): SingleBar {
   });
   bar.start(Math.round(totalSeconds), 0, { requests: '0', speed: '–' });
   return bar;
-}
-
-/** "HH:MM" (the next such time from the window's start) or ISO, which must fall on a bucket edge. */
-function bucketBoundary(scenario: Scenario, text: string, flag: string): number {
-  const { startMs, endMs, bucketMs, zone } = scenario.window;
-  const minute = parseTimeOfDay(text);
-  const atMs = minute !== null ? nextLocalTime(startMs, zone, minute % 1440) : parseInstant(text);
-  if (atMs === null) throw new InputError(`"${text}" is not a time ("HH:MM" or ISO with offset)`, flag);
-  const atEnd = minute !== null && atMs === startMs && flag === '--to' ? endMs : atMs;
-  if (atEnd < startMs || atEnd > endMs || (atEnd - startMs) % bucketMs !== 0) {
-    throw new InputError(`"${text}" is not a bucket boundary within the window`, flag);
-  }
-  return (atEnd - startMs) / bucketMs;
 }
 
 function summary(report: SimulationReport): string {

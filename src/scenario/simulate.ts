@@ -61,6 +61,8 @@ export interface SimulationReport {
 export interface SimulatedBucket {
   prefillTokensPerSecondPerNode: number | null;
   decodeTokensPerSecondPerNode: number | null;
+  /** Mean sequences decoding on a GPU (the batch each decode step carries). */
+  decodeSequencesPerGpu: number | null;
   ttftP50Seconds: number | null;
   ttftP99Seconds: number | null;
   tpotP50Seconds: number | null;
@@ -143,6 +145,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): Simulati
         ...row,
         prefillTokensPerSecondPerNode: bucket?.prefillInputTokensPerSecondPerNode ?? null,
         decodeTokensPerSecondPerNode: bucket?.decodeOutputTokensPerSecondPerNode ?? null,
+        decodeSequencesPerGpu: bucket?.meanDecodeSequencesPerGpu ?? null,
         ttftP50Seconds: bucket?.ttftSeconds.p50 ?? null,
         ttftP99Seconds: bucket?.ttftSeconds.p99 ?? null,
         tpotP50Seconds: bucket?.tpotSeconds.p50 ?? null,
