@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readScenarioFile } from '../io/scenario-file.js';
-import { writeFileAtomic } from '../io/files.js';
+import { checkWritable, writeFileAtomic } from '../io/files.js';
 import { buildStatement } from '../report/build-statement.js';
 import { renderHourlyCsv } from '../report/csv.js';
 import { renderStatementHtml } from '../report/html.js';
@@ -23,6 +23,7 @@ export function registerReport(program: Command, io: CliIo): void {
     .option('--csv <file>', 'write the hourly rows as CSV')
     .option('--html <file>', 'write a self-contained HTML report with charts')
     .action((scenarioPath: string, options: ReportOptions) => {
+      for (const path of [options.csv, options.html]) if (path) checkWritable(path);
       const scenario = readScenarioFile(scenarioPath);
       const statement = buildStatement(scenario, scenarioLedger(scenario));
       // Render every output before writing any, so a failure leaves no partial set of files.

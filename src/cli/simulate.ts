@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { writeFileAtomic } from '../io/files.js';
+import { checkWritable, writeFileAtomic } from '../io/files.js';
 import { readScenarioFile } from '../io/scenario-file.js';
 import { workloadEnvironment } from '../io/workload-env.js';
 import { renderSimulationHtml } from '../report/simulation-html.js';
@@ -31,8 +31,9 @@ export function registerSimulate(program: Command, io: CliIo): void {
     .option('--no-progress', 'no progress bar on the terminal')
     .action((scenarioPath: string, options: SimulateCliOptions) => {
       const scenario = readScenarioFile(scenarioPath);
+      if (options.seed !== undefined && !/^\d+$/.test(options.seed)) throw new InputError(`expected a whole number >= 0, got "${options.seed}"`, '--seed');
       const seed = options.seed === undefined ? undefined : Number(options.seed);
-      if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new InputError(`expected a whole number >= 0, got "${options.seed}"`, '--seed');
+      if (options.html) checkWritable(options.html);
       const { fromBucket, toBucket } = bucketRange(scenario, options);
       const bar = options.progress !== false && process.stderr.isTTY ? progressBar((toBucket - fromBucket) * (scenario.window.bucketMs / 1000)) : null;
       const startedMs = Date.now();
@@ -49,7 +50,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
                 const wall = (Date.now() - startedMs) / 1000;
                 bar.update(p.simulatedSeconds - fromBucket * (scenario.window.bucketMs / 1000), {
                   requests: p.arrived.toLocaleString('en-US'),
-                  speed: wall > 0 ? Math.round(p.simulatedSeconds / wall).toLocaleString('en-US') : '–',
+                  speed: wall > 0 ? Math.round((p.simulatedSeconds - fromBucket * (scenario.window.bucketMs / 1000)) / wall).toLocaleString('en-US') : '–',
                 });
               }
             : undefined,

@@ -13,7 +13,7 @@ export function parseTimeZone(spec: string): TimeZone | null {
   if (offset) {
     const [, sign, hours, minutes = '0'] = offset;
     const total = (Number(hours) * 60 + Number(minutes)) * (sign === '-' ? -1 : 1);
-    return Math.abs(total) <= 14 * 60 ? FixedOffsetZone.instance(total) : null;
+    return Number(minutes) < 60 && Math.abs(total) <= 14 * 60 ? FixedOffsetZone.instance(total) : null;
   }
   return IANAZone.isValidZone(text) ? IANAZone.create(text) : null;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 
@@ -25,5 +25,17 @@ export function writeFileAtomic(path: string, text: string): void {
   } catch (error) {
     rmSync(temporary, { force: true });
     throw new InputError(`cannot write: ${(error as Error).message}`, path);
+  }
+}
+
+/** Fails now, with the path, if `path` could not be written later (a missing or read-only folder). */
+export function checkWritable(path: string): void {
+  const folder = dirname(path);
+  try {
+    if (!statSync(folder).isDirectory()) throw new Error('not a folder');
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot write: ${code === 'ENOENT' ? `no folder ${folder}` : (error as Error).message}`, path);
   }
 }

@@ -60,12 +60,17 @@ export function buildPriceBook(
     if (!zone) throw new ScenarioError([...at, 'timeZone'], `unknown time zone "${rule.timeZone}" (expected UTC, +08:00, UTC+8 or an IANA name)`);
     const startMinute = minuteOfDay(rule.from, [...at, 'from']);
     const endMinute = minuteOfDay(rule.to, [...at, 'to']);
-    if (startMinute % 1440 === endMinute % 1440) throw new ScenarioError([...at, 'to'], 'the window is empty: "to" equals "from"');
+    if (startMinute === endMinute) throw new ScenarioError([...at, 'to'], 'the window is empty: "to" equals "from"');
+    for (const model of Object.keys(rule.priceFactor)) {
+      if (model !== ANY_MODEL && !trafficModels.has(model)) {
+        throw new ScenarioError([...at, 'priceFactor', model], `model "${model}" does not appear in the traffic (models: ${[...trafficModels].join(', ')})`);
+      }
+    }
     return {
       name: rule.name,
       zone,
       startMinute: startMinute % 1440,
-      endMinute: endMinute === 1440 ? 1440 : endMinute,
+      endMinute,
       factorByModel: new Map(Object.entries(rule.priceFactor).map(([model, f]) => [model, fromDecimal(f)])),
     };
   });

@@ -40,6 +40,9 @@ export function buildSimulation(file: SimulationFile, pools: readonly PoolPlan[]
   const serving = file.serving;
   const prefillPool = findPool(pools, serving.prefill.pool, 'input', [...PATH, 'serving', 'prefill', 'pool']);
   const decodePool = findPool(pools, serving.decode.pool, 'output', [...PATH, 'serving', 'decode', 'pool']);
+  if (decodePool === prefillPool) {
+    throw new ScenarioError([...PATH, 'serving', 'decode', 'pool'], `prefill and decode need pools of their own; both are "${pools[prefillPool].name}"`);
+  }
   const prefillPlan = pools[prefillPool];
   const decodePlan = pools[decodePool];
 
@@ -66,6 +69,9 @@ export function buildSimulation(file: SimulationFile, pools: readonly PoolPlan[]
     if (autoscale) {
       if (autoscale.minUnits > autoscale.maxUnits) {
         throw new ScenarioError([...PATH, 'serving', phase, 'autoscale', 'maxUnits'], 'expected maxUnits >= minUnits');
+      }
+      if (units[0] < autoscale.minUnits || units[0] > autoscale.maxUnits) {
+        throw new ScenarioError(['fleet', 'pools', pools.indexOf(pool), 'steps', 0, 'units'], `the autoscaler starts from the first step: expected ${autoscale.minUnits} to ${autoscale.maxUnits} units`);
       }
       return { kind: 'autoscale', initialUnits: units[0], ...autoscale };
     }
@@ -125,7 +131,7 @@ export function buildSimulation(file: SimulationFile, pools: readonly PoolPlan[]
 function findPool(pools: readonly PoolPlan[], name: string | undefined, serves: 'input' | 'output', path: KeyPath): number {
   const index = name === undefined ? pools.findIndex((pool) => pool.serves === serves) : pools.findIndex((pool) => pool.name === name);
   if (index < 0) {
-    const what = name === undefined ? `a pool that serves ${serves}` : `a pool named "${name}"`;
+    const what = name === undefined ? `pool that serves ${serves} (name one with "pool:")` : `pool named "${name}"`;
     throw new ScenarioError(path, `the fleet has no ${what} (pools: ${pools.map((p) => p.name).join(', ')})`);
   }
   if (pools[index].unitSteps === null || pools[index].nodesPerUnit === null) {

@@ -95,6 +95,9 @@ function profileTraffic(file: Required<Omit<TrafficFile, 'buckets'>>, bucketCoun
   if (file.bucketWeights.length !== bucketCount) {
     throw new ScenarioError(['traffic', 'bucketWeights'], `expected ${bucketCount} weights, one per bucket of the window, got ${file.bucketWeights.length}`);
   }
+  if (!file.bucketWeights.some((w) => w > 0)) {
+    throw new ScenarioError(['traffic', 'bucketWeights'], 'expected at least one weight > 0 to spread the totals over');
+  }
   const seen = new Set<string>();
   file.mix.forEach((entry, i) => {
     const key = `${entry.model}/${entry.channel}`;

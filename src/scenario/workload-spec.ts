@@ -1,3 +1,4 @@
+import { InputError, isInputError } from '../errors.js';
 import type { TraceFormat } from '../workload/traceFormats.js';
 import {
   empiricalLengthPairs,
@@ -80,6 +81,20 @@ export function buildWorkloadSpec(
     if (hasDistributions === (stream.lengthsFromTrace !== undefined)) {
       throw new ScenarioError([...at, 'streams', i], 'expected inputTokens and outputTokens, or lengthsFromTrace');
     }
+    // Build every distribution now, so a bad one is reported at its key before a long run starts.
+    const check = (file: DistributionFile | undefined, key: KeyPath) => {
+      if (file === undefined) return;
+      try {
+        distribution(file);
+      } catch (error) {
+        if (isInputError(error)) throw new ScenarioError([...at, 'streams', i, ...key], error.message.replace(/^[a-z]+: /, ''));
+        throw error;
+      }
+    };
+    check(stream.inputTokens, ['inputTokens']);
+    check(stream.outputTokens, ['outputTokens']);
+    check(stream.conversation?.turns, ['conversation', 'turns']);
+    check(stream.conversation?.thinkSeconds, ['conversation', 'thinkSeconds']);
   });
   return {
     kind: 'synthetic',
@@ -144,6 +159,10 @@ export function distribution(file: DistributionFile): TokenDistribution {
   if (typeof file === 'number') return fixedTokens(file);
   if ('fixed' in file) return fixedTokens(file.fixed);
   if ('uniform' in file) return uniformTokens(file.uniform[0], file.uniform[1]);
-  if ('lognormal' in file) return lognormalTokens(file.lognormal.mean, file.lognormal.cv, file.lognormal.min, file.lognormal.max);
+  if ('lognormal' in file) {
+    const { mean, cv, min, max } = file.lognormal;
+    if (min !== undefined && max !== undefined && max < min) throw new InputError(`expected max ≥ min, got ${min}..${max}`, 'lognormal');
+    return lognormalTokens(mean, cv, min, max);
+  }
   return geometricCount(file.geometric);
 }

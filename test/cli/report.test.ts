@@ -72,3 +72,11 @@ describe('tokenfleet report --html', () => {
     expect(html).not.toMatch(/<script|<link|src="http/);
   });
 });
+
+describe('output paths', () => {
+  it('a folder that does not exist fails before any work, naming the path', async () => {
+    const { code, stderr } = await run('report', DEEPSEEK_SCENARIO, '--html', '/no/such/folder/report.html');
+    expect(code).toBe(1);
+    expect(stderr).toBe('tokenfleet: /no/such/folder/report.html: cannot write: no folder /no/such/folder\n');
+  });
+});

@@ -143,3 +143,60 @@ describe('catalog checks', () => {
     expect(errorFor((doc) => doc.setIn(['fleet', 'pools', 0, 'gpu'], 'tpu'))).toMatch(/fleet\.pools\[0\]\.gpu: unknown GPU "tpu"/);
   });
 });
+
+describe('cross-key checks found in review', () => {
+  it('a price factor for a model nobody sends', () => {
+    expect(errorFor((doc) => doc.setIn(['priceBooks', 'theoretical', 'timeOfDay', 0, 'priceFactor'], { r2: 0.5 }))).toMatch(
+      /timeOfDay\[0\]\.priceFactor\.r2: model "r2" does not appear in the traffic \(models: r1\)/,
+    );
+  });
+
+  it('bucket weights that are all zero', () => {
+    expect(errorFor((doc) => doc.setIn(['traffic', 'bucketWeights'], [0, 0, 0, 0]))).toMatch(/traffic\.bucketWeights: expected at least one weight > 0/);
+  });
+
+  it('a window from 00:00 to 24:00 is the whole day, not an empty one', () => {
+    const doc = parseDocument(BASE);
+    doc.setIn(['priceBooks', 'theoretical', 'timeOfDay', 0, 'from'], '00:00');
+    doc.setIn(['priceBooks', 'theoretical', 'timeOfDay', 0, 'to'], '24:00');
+    expect(loadScenario(doc.toString(), 'ok.yaml').theoretical.rules[0]).toMatchObject({ startMinute: 0, endMinute: 1440 });
+  });
+});
+
+describe('simulation section checks', () => {
+  const SIM = `${BASE.replace('    - name: prefill', '    - { name: decode, serves: output, nodesPerUnit: 4, steps: [{ from: "00:00", units: 1 }] }\n    - name: prefill')}simulation:
+  model: deepseek-v3
+  workload:
+    synthetic:
+      requestsInWindow: 1000
+      streams:
+        - { model: r1, channel: api, weight: 1, inputTokens: 1000, outputTokens: { lognormal: { mean: 100, cv: 1 } } }
+  serving:
+    prefill: { layout: { ep: 32 } }
+    decode: { layout: { ep: 32 } }
+    kvTransfer: { gigabytesPerSecondPerGpu: 40 }
+`;
+
+  it('accepts the base simulation', () => {
+    expect(loadScenario(SIM, 'ok.yaml').simulation?.config.prefill.gpusPerUnit).toBe(32);
+  });
+
+  it('prefill and decode on the same pool', () => {
+    expect(errorFor((doc) => doc.setIn(['simulation', 'serving', 'decode', 'pool'], 'prefill'), SIM)).toMatch(
+      /simulation\.serving\.decode\.pool: prefill and decode need pools of their own; both are "prefill"/,
+    );
+  });
+
+  it('a length distribution that cannot be drawn, before the run', () => {
+    expect(errorFor((doc) => doc.setIn(['simulation', 'workload', 'synthetic', 'streams', 0, 'inputTokens'], { uniform: [200, 100] }), SIM)).toMatch(
+      /streams\[0\]\.inputTokens: expected max ≥ min, got 200\.\.100/,
+    );
+    expect(
+      errorFor((doc) => doc.setIn(['simulation', 'workload', 'synthetic', 'streams', 0, 'outputTokens'], { lognormal: { mean: 100, cv: 1, min: 500, max: 200 } }), SIM),
+    ).toMatch(/streams\[0\]\.outputTokens: expected max ≥ min/);
+  });
+
+  it('an unknown model for the performance model', () => {
+    expect(errorFor((doc) => doc.setIn(['simulation', 'model'], 'gpt-9'), SIM)).toMatch(/simulation\.model: unknown model "gpt-9" \(known models: /);
+  });
+});
