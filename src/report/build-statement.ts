@@ -1,5 +1,5 @@
 import { formatInstant } from '../econ/clock.js';
-import { nodesAt } from '../econ/fleet-usage.js';
+import { nodesAt, type NodeStepMs } from '../econ/fleet-usage.js';
 import type { Ledger } from '../econ/ledger.js';
 import { sumBuckets, type LedgerTotals, type MoneyTotals } from '../econ/totals.js';
 import type { Scenario } from '../scenario/build.js';
@@ -73,7 +73,15 @@ function costPerMillion(ledger: Ledger, totals: LedgerTotals) {
   };
 }
 
-export function buildStatement(scenario: Scenario, ledger: Ledger): StatementJson {
+/**
+ * @param stepsByPool each pool's node count over time, in the order of scenario.pools: by default the
+ *   scenario's schedule; a simulation passes what its fleet really did (drains and autoscaling included).
+ */
+export function buildStatement(
+  scenario: Scenario,
+  ledger: Ledger,
+  stepsByPool: readonly (readonly NodeStepMs[])[] = scenario.pools.map((pool) => pool.steps),
+): StatementJson {
   const { zone, startMs, endMs } = scenario.window;
   const totals = sumBuckets(ledger);
   const windowMs = endMs - startMs;
@@ -100,9 +108,12 @@ export function buildStatement(scenario: Scenario, ledger: Ledger): StatementJso
     };
   });
 
-  const stepTimes = [...new Set(scenario.pools.flatMap((pool) => pool.steps.map((s) => s.atMs)))].sort((a, b) => a - b);
+  // Changes within the window, and the state at its start (a step may have come before it).
+  const stepTimes = [...new Set([startMs, ...stepsByPool.flatMap((steps) => steps.map((s) => s.atMs))])]
+    .filter((atMs) => atMs >= startMs && atMs < endMs)
+    .sort((a, b) => a - b);
   const nodeSteps = stepTimes.map((atMs): NodeStep => {
-    const byPool = Object.fromEntries(scenario.pools.map((pool) => [pool.name, nodesAt(pool.steps, atMs)]));
+    const byPool = Object.fromEntries(scenario.pools.map((pool, p) => [pool.name, nodesAt(stepsByPool[p], atMs)]));
     return { at: formatInstant(atMs, zone), nodes: Object.values(byPool).reduce((a, b) => a + b, 0), byPool };
   });
 

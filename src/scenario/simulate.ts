@@ -1,4 +1,4 @@
-import { nodeMsWithin, peakWithin } from '../econ/fleet-usage.js';
+import { nodeMsWithin, nodeUsageFromSteps, type NodeStepMs } from '../econ/fleet-usage.js';
 import { buildLedger, type BucketUsage, type Ledger, type TrafficCell } from '../econ/ledger.js';
 import { TOKEN_CLASSES } from '../econ/pricebook.js';
 import { buildStatement } from '../report/build-statement.js';
@@ -92,13 +92,14 @@ export function simulate(scenario: Scenario, options: SimulateOptions): Simulati
   }
   const wallSeconds = (now() - started) / 1000;
   const buckets = scenario.buckets.slice(fromBucket, toBucket);
-  const ledger = simulatedLedger(scenario, spec, fleet, buckets, fromBucket);
+  const stepsByPool = simulatedSteps(scenario, spec, fleet);
+  const ledger = simulatedLedger(scenario, spec, fleet, buckets, stepsByPool);
   const windowed: Scenario = {
     ...scenario,
     buckets,
     window: { ...scenario.window, startMs: buckets[0].startMs, endMs: buckets[buckets.length - 1].endMs },
   };
-  const statement = buildStatement(windowed, ledger);
+  const statement = buildStatement(windowed, ledger, stepsByPool);
   const inWindow = (b: number) => b >= 0 && b < buckets.length;
   let afterOutput = 0;
   let afterNodeSeconds = 0;
@@ -165,8 +166,15 @@ export function simulate(scenario: Scenario, options: SimulateOptions): Simulati
  * included), other pools from their schedule, and the tokens served, rounded to whole tokens so that
  * each model x channel x class keeps its exact running total.
  */
-function simulatedLedger(scenario: Scenario, spec: SimulationSpec, fleet: FleetResult, buckets: Scenario['buckets'], fromBucket: number): Ledger {
+function simulatedLedger(
+  scenario: Scenario,
+  spec: SimulationSpec,
+  fleet: FleetResult,
+  buckets: Scenario['buckets'],
+  stepsByPool: NodeStepMs[][],
+): Ledger {
   const carried = new Map<string, number>();
+  const nodeUsage = nodeUsageFromSteps(stepsByPool, buckets);
   const usage = buckets.map((bucket, b): BucketUsage => {
     const simulated = fleet.buckets[b];
     const traffic: TrafficCell[] = [];
@@ -186,25 +194,19 @@ function simulatedLedger(scenario: Scenario, spec: SimulationSpec, fleet: FleetR
       if (p === spec.decodePool) return Math.round((simulated?.nodeSeconds.decode ?? 0) * 1000);
       return nodeMsWithin(pool.steps, bucket.startMs, bucket.endMs);
     });
-    const fromSeconds = (fromBucket + b) * (scenario.window.bucketMs / 1000);
-    const toSeconds = fromSeconds + scenario.window.bucketMs / 1000;
-    const peakNodesByPool = scenario.pools.map((pool, p) => {
-      if (p === spec.prefillPool) return peakUnits(fleet.fleetSteps.prefill, fromSeconds, toSeconds) * pool.nodesPerUnit!;
-      if (p === spec.decodePool) return peakUnits(fleet.fleetSteps.decode, fromSeconds, toSeconds) * pool.nodesPerUnit!;
-      return peakWithin(pool.steps, bucket.startMs, bucket.endMs);
-    });
-    // Pools' peaks may fall at different moments: their sum bounds the bucket's peak from above.
-    return { ...bucket, nodeMsByPool, peakNodesByPool, peakNodes: peakNodesByPool.reduce((a, c) => a + c, 0), traffic };
+    const { peakNodesByPool, peakNodes } = nodeUsage[b];
+    return { ...bucket, nodeMsByPool, peakNodesByPool, peakNodes, traffic };
   });
   return buildLedger(scenario.pools, usage, scenario.theoretical, scenario.realized);
 }
 
-function peakUnits(steps: FleetResult['fleetSteps']['prefill'], fromSeconds: number, toSeconds: number): number {
-  let peak = 0;
-  let current = 0;
-  for (const step of steps) {
-    if (step.atSeconds <= fromSeconds) current = step.aliveUnits;
-    else if (step.atSeconds < toSeconds) peak = Math.max(peak, step.aliveUnits);
-  }
-  return Math.max(peak, current);
+/** Each pool's nodes over time as the twin ran it (units alive, draining ones included) or, for pools it does not simulate, as scheduled. */
+function simulatedSteps(scenario: Scenario, spec: SimulationSpec, fleet: FleetResult): NodeStepMs[][] {
+  const asNodes = (steps: FleetResult['fleetSteps']['prefill'], nodesPerUnit: number): NodeStepMs[] =>
+    steps.map((step) => ({ atMs: scenario.window.startMs + Math.round(step.atSeconds * 1000), nodes: step.aliveUnits * nodesPerUnit }));
+  return scenario.pools.map((pool, p) => {
+    if (p === spec.prefillPool) return asNodes(fleet.fleetSteps.prefill, pool.nodesPerUnit!);
+    if (p === spec.decodePool) return asNodes(fleet.fleetSteps.decode, pool.nodesPerUnit!);
+    return pool.steps;
+  });
 }

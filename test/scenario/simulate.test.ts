@@ -50,6 +50,13 @@ describe('simulate a scenario', () => {
     expect(report.totals.cacheHitInputTokens / report.totals.inputTokens).toBeCloseTo(0.3736, 4);
   });
 
+  it('charts the fleet the twin ran, from the start of the replayed window', () => {
+    const report = simulate(readScenarioFile(AZURE), { env: workloadEnvironment(AZURE), fromBucket: 6, toBucket: 9 });
+    expect(report.statement.nodeSteps).toEqual([{ at: '2023-11-16T18:45:00Z', nodes: 3, byPool: { prefill: 1, decode: 2 } }]);
+    expect(report.totals.peakNodes).toBe(3);
+    expect(report.totals.averageNodes).toBe(3);
+  });
+
   it('different seeds change a synthetic run, the same seed does not', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tokenfleet-'));
     const path = join(dir, 'small.yaml');
