@@ -4,37 +4,29 @@
  * prefillPool.ts and decodePool.ts calls it, once per step (or per run of identical decode steps).
  *
  * Inside a unit every GPU runs its own attention (data parallel) and all GPUs meet at every MoE layer
- * (expert parallel), so a step lasts as long as its most-loaded GPU. The load passed is the
- * element-wise maximum over the unit's GPUs of each per-GPU field (an upper bound when different GPUs
- * are the maximum for different fields), plus unit totals for the all-to-all traffic. Field names
- * match src/perf's PrefillBatchLoad / DecodeBatchLoad, so its UnitStepModel plugs in as is.
+ * (expert parallel), so a step lasts as long as its most-loaded GPU. The load passed is that GPU's
+ * (prefill: the GPU with the most work; decode: the most sequences and the most KV over the GPUs, which
+ * the balancer keeps together) in perf's PrefillBatchLoad / DecodeBatchLoad, so its UnitStepModel
+ * plugs in as is, plus unit totals for the all-to-all traffic.
  */
-export interface PrefillLoad {
+import type { DecodeBatchLoad, PrefillBatchLoad } from '../perf/step-model.js';
+
+/** What the simulator knows of a prefill step beyond perf's load of the most-loaded GPU. */
+export interface PrefillLoad extends PrefillBatchLoad {
   /** GPUs in the unit (attention data-parallel ranks = expert-parallel degree). */
   gpus: number;
   /** Micro-batches the unit overlaps (2 for DeepSeek's prefill). */
   microBatches: number;
-  /** Most-loaded GPU: prompt tokens computed in this step (chunks of prompts; cache hits excluded). */
-  newTokens: number;
-  /** Most-loaded GPU: causal (query, key) pairs, Σ over chunks of n·c + n(n+1)/2 for n new after c. */
-  attentionPairs: number;
-  /** Most-loaded GPU: Σ over chunks of the tokens before the chunk (cache hits and earlier chunks), whose KV is read, not recomputed. */
-  cachedTokens: number;
-  /** Most-loaded GPU: prompts whose last token is in this step (they need the LM head). */
-  sequences: number;
   /** Most-loaded GPU: prefix tokens loaded from the external cache for prompts starting in this step (the pool charges their load time itself). */
   cacheLoadTokens: number;
   /** All GPUs: prompt tokens computed in this step. */
   unitNewTokens: number;
 }
 
-export interface DecodeLoad {
+/** What the simulator knows of a decode step beyond perf's load of the most-loaded GPU. */
+export interface DecodeLoad extends DecodeBatchLoad {
   gpus: number;
   microBatches: number;
-  /** Most-loaded GPU: sequences decoding one token each in this step. */
-  sequences: number;
-  /** Most-loaded GPU: Σ of the sequences' KV lengths (tokens attended to). */
-  kvTokens: number;
   /** All GPUs: sequences in the step (tokens through the experts). */
   unitSequences: number;
   /** All GPUs: Σ of KV lengths. */
