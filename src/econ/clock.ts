@@ -42,7 +42,19 @@ export function localTimeOnDay(epochMs: number, zone: TimeZone, dayOffset: numbe
   const day = DateTime.fromMillis(epochMs, { zone }).startOf('day').plus({ days: dayOffset });
   if (minuteOfDay >= 24 * 60) return day.plus({ days: 1 }).toMillis();
   // Set the wall clock rather than adding minutes, so a DST change that day does not shift it.
-  return day.set({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 }).toMillis();
+  const local = day.set({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 });
+  const shownMinute = local.hour * 60 + local.minute;
+  if (shownMinute === minuteOfDay) return local.toMillis();
+  // The time falls in a gap (clocks jumped forward): the first instant at or after it is the jump.
+  const gapMs = (shownMinute - minuteOfDay) * 60_000;
+  let before = local.toMillis() - gapMs;
+  let after = local.toMillis();
+  while (after - before > 1000) {
+    const middle = Math.floor((before + after) / 2);
+    if (zone.offset(middle) === zone.offset(after)) after = middle;
+    else before = middle;
+  }
+  return after;
 }
 
 /** The first instant at or after `notBeforeMs` whose local time of day is `minuteOfDay`. */

@@ -178,3 +178,18 @@ describe('ledger', () => {
     );
   });
 });
+
+describe('time-of-day windows across a daylight-saving jump', () => {
+  it('a window edge inside the gap starts at the jump (New York, 2025-03-09)', async () => {
+    const { dailyWindowIntervals, parseTimeZone } = await import('../../src/econ/clock.js');
+    const newYork = parseTimeZone('America/New_York')!;
+    const dayStart = Date.UTC(2025, 2, 9, 5); // 00:00 EST
+    const dayEnd = Date.UTC(2025, 2, 10, 4); // 00:00 EDT
+    // 01:30–02:30 local: 02:00–03:00 does not exist, so the window is 01:30–03:00 EDT's jump = 30 min.
+    const [[from, to]] = dailyWindowIntervals(dayStart, dayEnd, newYork, 90, 150);
+    expect(new Date(from).toISOString()).toBe('2025-03-09T06:30:00.000Z');
+    expect(new Date(to).toISOString()).toBe('2025-03-09T07:00:00.000Z');
+    // Entirely inside the gap: empty, not moved an hour later.
+    expect(dailyWindowIntervals(dayStart, dayEnd, newYork, 135, 165)).toEqual([]);
+  });
+});
