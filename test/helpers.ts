@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { main } from '../src/cli/main.js';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,4 +17,12 @@ export function readReference(): {
   hourly: { costUsd: number[]; theoreticalIncomeUsd: number[] };
 } {
   return JSON.parse(readFileSync(resolve(sharedRoot, 'reference/deepseek-2025-02-27.json'), 'utf8'));
+}
+
+/** Runs the CLI in-process and captures what it prints. */
+export async function runCli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
 }

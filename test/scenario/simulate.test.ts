@@ -2,11 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { readScenarioFile } from '../../src/io/scenario-file.js';
 import { workloadEnvironment } from '../../src/io/workload-env.js';
 import { simulate } from '../../src/scenario/simulate.js';
-import { repoRoot, sharedRoot } from '../helpers.js';
+import { repoRoot, sharedRoot, runCli } from '../helpers.js';
 
 const MOONCAKE = resolve(repoRoot, 'scenarios/mooncake-conversation.yaml');
 const AZURE = resolve(repoRoot, 'scenarios/azure-conversation-2023.yaml');
@@ -15,12 +14,7 @@ function run(path: string, seed?: number) {
   return simulate(readScenarioFile(path), { env: workloadEnvironment(path), seed });
 }
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 describe('simulate a scenario', () => {
   it('is deterministic: the same scenario and seed give identical JSON', () => {
