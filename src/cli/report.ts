@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { InputError } from '../errors.js';
 import { readScenarioFile } from '../io/scenario-file.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
 import { buildStatement } from '../report/build-statement.js';
@@ -25,6 +26,9 @@ export function registerReport(program: Command, io: CliIo): void {
     .action((scenarioPath: string, options: ReportOptions) => {
       for (const path of [options.csv, options.html]) if (path) checkWritable(path);
       const scenario = readScenarioFile(scenarioPath);
+      if (!scenario.traffic) {
+        throw new InputError('has no traffic to price: `report` prices given volumes; `tokenfleet simulate` makes them from the workload', scenarioPath);
+      }
       const statement = buildStatement(scenario, scenarioLedger(scenario));
       // Render every output before writing any, so a failure leaves no partial set of files.
       const files: Array<[string, string]> = [];

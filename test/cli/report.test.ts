@@ -74,3 +74,11 @@ describe('output paths', () => {
     expect(stderr).toBe('tokenfleet: /no/such/folder/report.html: cannot write: no folder /no/such/folder\n');
   });
 });
+
+describe('report on a simulation-only scenario', () => {
+  it('says to simulate instead', async () => {
+    const { code, stderr } = await run('report', 'scenarios/mooncake-conversation.yaml');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^tokenfleet: scenarios\/mooncake-conversation\.yaml: has no traffic to price: .*tokenfleet simulate/);
+  });
+});
