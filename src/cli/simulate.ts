@@ -4,6 +4,7 @@ import { InputError } from '../errors.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
 import { readScenarioFile } from '../io/scenario-file.js';
 import { workloadEnvironment } from '../io/workload-env.js';
+import { formatNumber, formatPercent } from '../report/format.js';
 import { renderSimulationHtml } from '../report/simulation-html.js';
 import { simulate, type SimulationReport } from '../scenario/simulate.js';
 import type { CliIo } from './main.js';
@@ -77,9 +78,9 @@ function progressBar(totalSeconds: number): SingleBar {
 
 function summary(report: SimulationReport): string {
   const t = report.totals;
-  const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
-  const ms = (x: number | null) => (x === null ? '–' : `${(x * 1000).toFixed(0)} ms`);
-  const n = (x: number | null) => (x === null ? '–' : Math.round(x).toLocaleString('en-US'));
+  const pct = (x: number | null) => (x === null ? '–' : formatPercent(x));
+  const ms = (x: number | null) => (x === null ? '–' : `${formatNumber(x * 1000, 0)} ms`);
+  const n = (x: number | null) => (x === null ? '–' : formatNumber(x, 0));
   return [
     report.scenario,
     `requests   ${n(report.requests)} (${n(report.completed)} completed, ${n(report.rejected)} rejected) in ${report.wallSeconds.toFixed(1)} s wall, ${n(report.events)} events`,

@@ -66,10 +66,6 @@ export function compare(a: Ratio, b: Ratio): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
-export function isZero(a: Ratio): boolean {
-  return a.num === 0n;
-}
-
 /** Rounds to the nearest integer, ties to even (banker's rounding: unbiased over many postings). */
 export function roundHalfEven(a: Ratio): bigint {
   const floor = a.num >= 0n ? a.num / a.den : -((-a.num + a.den - 1n) / a.den);

@@ -1,5 +1,5 @@
 import { formatInstant, parseInstant, parseTimeZone, type TimeZone } from '../econ/clock.js';
-import { fromDecimal, type Ratio } from '../econ/exact.js';
+import { fromDecimal, toNumber, type Ratio } from '../econ/exact.js';
 import type { TrafficCell } from '../econ/ledger.js';
 import type { PriceBook } from '../econ/pricebook.js';
 import { TOKEN_CLASSES } from '../econ/pricebook.js';
@@ -110,7 +110,7 @@ function profileTraffic(file: Required<Omit<TrafficFile, 'buckets'>>, bucketCoun
   const bucketWeights = file.bucketWeights.map((w) => fromDecimal(w));
   for (const tokenClass of TOKEN_CLASSES) {
     const shares: Ratio[] = file.mix.map((entry) => fromDecimal(typeof entry.share === 'number' ? entry.share : entry.share[tokenClass]));
-    const shareSum = shares.reduce((sum, s) => sum + Number(s.num) / Number(s.den), 0);
+    const shareSum = shares.reduce((sum, s) => sum + toNumber(s), 0);
     if (Math.abs(shareSum - 1) > 1e-6) {
       throw new ScenarioError(['traffic', 'mix'], `the ${tokenClass} shares sum to ${shareSum}, expected 1`);
     }

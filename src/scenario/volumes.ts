@@ -1,4 +1,4 @@
-import { add, div, fromDecimal, mul, ratio, sub, ZERO, type Ratio } from '../econ/exact.js';
+import { add, compare, div, fromDecimal, mul, ratio, sub, ZERO, type Ratio } from '../econ/exact.js';
 import type { TokenTotals } from '../econ/totals.js';
 import { ScenarioError, type KeyPath } from './scenario-error.js';
 import type { VolumeFile } from './schema.js';
@@ -32,10 +32,7 @@ export function apportion(total: number, weights: readonly Ratio[]): number[] {
   let left = BigInt(total) - parts.reduce((a, b) => a + b, 0n);
   const byRemainder = exact
     .map((e, i) => ({ i, remainder: sub(e, ratio(parts[i])) }))
-    .sort((a, b) => {
-      const d = b.remainder.num * a.remainder.den - a.remainder.num * b.remainder.den;
-      return d > 0n ? 1 : d < 0n ? -1 : a.i - b.i;
-    });
+    .sort((a, b) => compare(b.remainder, a.remainder) || a.i - b.i);
   for (const { i } of byRemainder) {
     if (left === 0n) break;
     parts[i] += 1n;
