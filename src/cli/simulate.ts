@@ -4,6 +4,7 @@ import { InputError } from '../errors.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
 import { readScenarioFile } from '../io/scenario-file.js';
 import { workloadEnvironment } from '../io/workload-env.js';
+import { workloadInWorkerThread } from '../io/workload-thread.js';
 import { formatNumber, formatPercent } from '../report/format.js';
 import { renderSimulationHtml } from '../report/simulation-html.js';
 import { simulate, type SimulationReport } from '../scenario/simulate.js';
@@ -17,6 +18,7 @@ interface SimulateCliOptions {
   json?: boolean;
   html?: string;
   progress?: boolean;
+  singleThread?: boolean;
 }
 
 export function registerSimulate(program: Command, io: CliIo): void {
@@ -30,6 +32,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
     .option('--json', 'print one JSON object')
     .option('--html <file>', 'write a self-contained HTML report')
     .option('--no-progress', 'no progress bar on the terminal')
+    .option('--single-thread', 'generate the workload and look up the KV cache on the simulating thread (same results, slower)')
     .action((scenarioPath: string, options: SimulateCliOptions) => {
       const scenario = readScenarioFile(scenarioPath);
       if (options.seed !== undefined && !/^\d+$/.test(options.seed)) throw new InputError(`expected a whole number >= 0, got "${options.seed}"`, '--seed');
@@ -45,6 +48,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
           fromBucket,
           toBucket,
           env: workloadEnvironment(scenarioPath),
+          openWorkloadWithCacheHits: options.singleThread ? undefined : workloadInWorkerThread(scenarioPath),
           nowMs: () => Date.now(),
           onProgress: bar
             ? (p) => {

@@ -8,7 +8,7 @@ import { runFleet, type RunProgress } from '../sim/runFleet.js';
 import type { Scenario } from './build.js';
 import { ScenarioError } from './scenario-error.js';
 import type { SimulationSpec } from './build-simulation.js';
-import { openWorkload, type WorkloadEnvironment } from './workload-spec.js';
+import { openWorkload, type OpenWorkload, type WorkloadEnvironment } from './workload-spec.js';
 
 export interface SimulateOptions {
   /** Overrides the scenario's seed. */
@@ -18,8 +18,22 @@ export interface SimulateOptions {
   toBucket?: number;
   env: WorkloadEnvironment;
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Opens the workload with each request's prefix-cache hit already resolved (sim/cacheHits.ts), e.g.
+   * in another thread, so the serving path and the workload run side by side. Used only when the
+   * results cannot differ: a KV cache and an API server that never rejects.
+   */
+  openWorkloadWithCacheHits?: (request: CacheHitWorkloadRequest) => OpenWorkload;
   /** Wall clock in milliseconds (injected, so the core stays free of host APIs). */
   nowMs?: () => number;
+}
+
+/** What a workload opened with its cache hits resolved must reproduce: openWorkload's arguments and the cache. */
+export interface CacheHitWorkloadRequest {
+  seed: number;
+  fromSeconds: number;
+  toSeconds: number;
+  cacheCapacityTokens: number;
 }
 
 export interface Percentiles {
@@ -83,7 +97,13 @@ export function simulate(scenario: Scenario, options: SimulateOptions): Simulati
   const config = { ...spec.config, startSeconds: fromBucket * bucketSeconds, endSeconds: toBucket * bucketSeconds };
   const now = options.nowMs ?? (() => 0);
   const started = now();
-  const { source, skippedRows } = openWorkload(spec.workload, seed, options.env, config.startSeconds, config.endSeconds);
+  const cache = config.cache;
+  const ahead = cache && config.api.maxQueuedRequests === Number.POSITIVE_INFINITY ? options.openWorkloadWithCacheHits : undefined;
+  const window = { seed, fromSeconds: config.startSeconds, toSeconds: config.endSeconds };
+  const { source, skippedRows } =
+    cache && ahead
+      ? ahead({ ...window, cacheCapacityTokens: cache.capacityBytes / config.kvBytesPerToken })
+      : openWorkload(spec.workload, seed, options.env, window.fromSeconds, window.toSeconds);
   let fleet: FleetResult;
   try {
     fleet = runFleet(config, source, spec.stepModel, { onProgress: options.onProgress });

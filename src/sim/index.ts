@@ -16,6 +16,7 @@ export type {
 export { validateFleetConfig } from './config.js';
 export { EventQueue } from './eventQueue.js';
 export type { PoolStep } from './pool.js';
+export { withCacheHits } from './cacheHits.js';
 export { PrefixCache } from './prefixCache.js';
 export type { BucketResult, FleetResult, LatencySummary, PerPool, TokenRow } from './result.js';
 export { runFleet, type RunOptions, type RunProgress } from './runFleet.js';

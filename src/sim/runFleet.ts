@@ -85,7 +85,12 @@ class FleetRun implements SimContext {
       Math.max(1, source.channels.length),
       Math.ceil((endSeconds - startSeconds) / bucketSeconds),
     );
-    this.cache = config.cache ? new PrefixCache(config.cache.capacityBytes / config.kvBytesPerToken) : null;
+    if (source.resolvesCacheHits) {
+      // Hits resolved ahead assume the cache sees every arrival; a rejected request would not touch it.
+      if (!config.cache) throw new Error('runFleet: the source resolves cache hits but the fleet has no KV cache');
+      if (config.api.maxQueuedRequests !== Number.POSITIVE_INFINITY) throw new Error('runFleet: cache hits resolved ahead need an API server that never rejects');
+    }
+    this.cache = config.cache && !source.resolvesCacheHits ? new PrefixCache(config.cache.capacityBytes / config.kvBytesPerToken) : null;
     this.prefill = new PrefillPool(this, startSeconds);
     this.decode = new DecodePool(this, startSeconds);
     this.decode.onWaitingChanged = (now) => this.metrics.setGauge(this.decodeWaiting, now, this.decode.waitingCount);
@@ -210,7 +215,10 @@ class FleetRun implements SimContext {
     const slot = requests.allocate();
     const input = r.inputTokens;
     let hit = 0;
-    if (this.cache && r.blockCount > 0) {
+    if (this.source.resolvesCacheHits) {
+      if (r.hitBlocks < 0) throw new Error(`runFleet: a request at ${now} s came without its cache hit`);
+      hit = Math.min(r.hitBlocks * r.blockTokens, input);
+    } else if (this.cache && r.blockCount > 0) {
       const blocks = this.cache.lookupAndInsert(r.blockIds, r.blockCount, r.blockTokens);
       hit = Math.min(blocks * r.blockTokens, input);
     }

@@ -18,6 +18,11 @@ export interface RequestRecord {
   blockIds: Float64Array;
   /** Conversation the request belongs to, or -1. */
   sessionId: number;
+  /**
+   * Leading blocks already in the prefix cache when a source resolved them in arrival order (see
+   * sim/cacheHits.ts), or -1 when the simulator looks them up itself.
+   */
+  hitBlocks: number;
 }
 
 export function newRequestRecord(): RequestRecord {
@@ -31,6 +36,7 @@ export function newRequestRecord(): RequestRecord {
     blockCount: 0,
     blockIds: new Float64Array(64),
     sessionId: -1,
+    hitBlocks: -1,
   };
 }
 
@@ -50,6 +56,7 @@ export function copyRequestRecord(from: RequestRecord, to: RequestRecord): void 
   to.blockCount = from.blockCount;
   reserveBlocks(to, from.blockCount).set(from.blockIds.subarray(0, from.blockCount));
   to.sessionId = from.sessionId;
+  to.hitBlocks = from.hitBlocks;
 }
 
 /**
@@ -65,6 +72,8 @@ export interface RequestSource {
   next(out: RequestRecord): boolean;
   /** Releases resources (an open file); safe to call twice. */
   close?(): void;
+  /** True when every in-window record carries its cache hit (hitBlocks ≥ 0); see sim/cacheHits.ts. */
+  readonly resolvesCacheHits?: boolean;
 }
 
 /** A source over an in-memory list (tests, small examples). Records are copied out. */
@@ -89,6 +98,7 @@ export function arraySource(
       out.blockCount = r.blockCount ?? r.blockIds?.length ?? 0;
       if (r.blockIds) reserveBlocks(out, out.blockCount).set(r.blockIds.subarray(0, out.blockCount));
       out.sessionId = r.sessionId ?? -1;
+      out.hitBlocks = r.hitBlocks ?? -1;
       return true;
     },
   };

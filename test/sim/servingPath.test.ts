@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withCacheHits } from '../../src/sim/cacheHits.js';
 import { runFleet } from '../../src/sim/runFleet.js';
 import { AffineStepTimeModel } from '../../src/sim/stepTime.js';
 import { arraySource } from '../../src/workload/request.js';
@@ -35,6 +36,20 @@ describe('serving path details', () => {
     // First: 1,536 tokens computed (1.536 s). Second: 512 computed (0.512 s) + 1,536 loaded (1 s).
     expect(result.latency.ttftSeconds.max).toBeCloseTo(1.536, 9);
     expect(result.latency.ttftSeconds.min).toBeCloseTo(1.512, 9);
+  });
+
+  it('cache hits resolved ahead of the run (withCacheHits) give the same run; never with an API that can reject', () => {
+    const config = smallFleet({ endSeconds: 100, bucketSeconds: 100 });
+    config.cache = { capacityBytes: 3 * 512 * 1000, readBytesPerSecondPerGpu: 1_536_000, overlapLoad: false };
+    const model = new AffineStepTimeModel({ prefillSecondsPerNewToken: 1e-3, decodeFixedSeconds: 0.01 });
+    const records = [1, 2, 3, 4].map((i) => ({ arrivalSeconds: 5 * i, inputTokens: 2048, outputTokens: 3, blockTokens: 512, blockIds: Float64Array.from([1, 2, 10 + i, 100 + i]) }));
+    const capacityTokens = config.cache.capacityBytes / config.kvBytesPerToken;
+    const inline = runFleet(config, arraySource(records), model);
+    const ahead = runFleet(config, withCacheHits(arraySource(records), capacityTokens, 0, 100), model);
+    expect(inline.totals.cacheHitInputTokens).toBe(3 * 1024);
+    expect(ahead).toEqual(inline);
+    const rejecting = { ...config, api: { maxQueuedRequests: 10 } };
+    expect(() => runFleet(rejecting, withCacheHits(arraySource(records), capacityTokens, 0, 100), model)).toThrow(/never rejects/);
   });
 
   it('makes requests wait for decode KV capacity and serves them all', () => {
