@@ -14,7 +14,13 @@ import { buildWorkloadSpec, type WorkloadSpec } from './workload-spec.js';
 export interface SimulationSpec {
   modelId: string;
   seed: number;
+  /** The fleet over the whole window. */
   config: FleetConfig;
+  /**
+   * The fleet for a replay of [startSeconds, endSeconds): an autoscaler starts from the units of the
+   * step in force at startSeconds (later steps are the schedule it replaces, not used).
+   */
+  configFor(startSeconds: number, endSeconds: number): FleetConfig;
   stepModel: PerfStepTimeModel;
   workload: WorkloadSpec;
   /** Indexes into the scenario's pools. */
@@ -63,6 +69,19 @@ export function buildSimulation(file: SimulationFile, pools: readonly PoolPlan[]
   const microBatches = (unit: UnitStepModel) => (unit.layout.overlap === 'none' ? 1 : 2);
   const secondsFromStart = (ms: number) => (ms - window.startMs) / 1000;
 
+  /** Units of the pool's step in force at `atSeconds`, where an autoscaler starts. */
+  const startUnits = (pool: PoolPlan, range: { minUnits: number; maxUnits: number }, atSeconds: number): number => {
+    let s = 0;
+    while (s + 1 < pool.steps.length && secondsFromStart(pool.steps[s + 1].atMs) <= atSeconds) s++;
+    const units = pool.unitSteps![s];
+    if (units < range.minUnits || units > range.maxUnits) {
+      throw new ScenarioError(
+        ['fleet', 'pools', pools.indexOf(pool), 'steps', s, 'units'],
+        `the autoscaler starts from the step in force when the replay starts: expected ${range.minUnits} to ${range.maxUnits} units`,
+      );
+    }
+    return units;
+  };
   const plan = (pool: PoolPlan, phase: 'prefill' | 'decode'): SimPoolPlan => {
     const autoscale = serving[phase].autoscale;
     const units = pool.unitSteps!;
@@ -70,10 +89,7 @@ export function buildSimulation(file: SimulationFile, pools: readonly PoolPlan[]
       if (autoscale.minUnits > autoscale.maxUnits) {
         throw new ScenarioError([...PATH, 'serving', phase, 'autoscale', 'maxUnits'], 'expected maxUnits >= minUnits');
       }
-      if (units[0] < autoscale.minUnits || units[0] > autoscale.maxUnits) {
-        throw new ScenarioError(['fleet', 'pools', pools.indexOf(pool), 'steps', 0, 'units'], `the autoscaler starts from the first step: expected ${autoscale.minUnits} to ${autoscale.maxUnits} units`);
-      }
-      return { kind: 'autoscale', initialUnits: units[0], ...autoscale };
+      return { kind: 'autoscale', initialUnits: startUnits(pool, autoscale, 0), ...autoscale };
     }
     units.forEach((count, s) => {
       if (count < 1) throw new ScenarioError(['fleet', 'pools', pools.indexOf(pool), 'steps', s, 'units'], 'the simulator needs at least one unit in service');
@@ -117,10 +133,19 @@ export function buildSimulation(file: SimulationFile, pools: readonly PoolPlan[]
       plan: plan(decodePlan, 'decode'),
     },
   };
+  const planFrom = (p: SimPoolPlan, pool: PoolPlan, startSeconds: number): SimPoolPlan =>
+    p.kind === 'autoscale' ? { ...p, initialUnits: startUnits(pool, p, startSeconds) } : p;
   return {
     modelId: model.id,
     seed: file.seed,
     config,
+    configFor: (startSeconds, endSeconds) => ({
+      ...config,
+      startSeconds,
+      endSeconds,
+      prefill: { ...config.prefill, plan: planFrom(config.prefill.plan, prefillPlan, startSeconds) },
+      decode: { ...config.decode, plan: planFrom(config.decode.plan, decodePlan, startSeconds) },
+    }),
     stepModel,
     workload: buildWorkloadSpec(file.workload, window, [...PATH, 'workload']),
     prefillPool,

@@ -94,7 +94,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): Simulati
   const toBucket = options.toBucket ?? scenario.buckets.length;
   const bucketSeconds = scenario.window.bucketMs / 1000;
   const seed = options.seed ?? spec.seed;
-  const config = { ...spec.config, startSeconds: fromBucket * bucketSeconds, endSeconds: toBucket * bucketSeconds };
+  const config = spec.configFor(fromBucket * bucketSeconds, toBucket * bucketSeconds);
   const now = options.nowMs ?? (() => 0);
   const started = now();
   const cache = config.cache;

@@ -61,6 +61,25 @@ describe('simulate a scenario', () => {
     expect(a.requests).not.toBe(b.requests);
     expect(run(path, 1).totals).toEqual(a.totals);
   });
+
+  it('an autoscaler starts from the step in force where the replay starts; a step outside its range is named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenfleet-'));
+    const path = join(dir, 'autoscale.yaml');
+    const steps = '[{ from: "00:00", units: 1 }, { from: "00:10", units: 3 }]';
+    const text = SMALL_SYNTHETIC.replace(
+      '{ name: decode, serves: output, nodesPerUnit: 4, steps: [{ from: "00:00", units: 1 }] }',
+      `{ name: decode, serves: output, nodesPerUnit: 4, steps: ${steps} }`,
+    ).replace('decode: { layout: { ep: 32 } }', 'decode: { layout: { ep: 32 }, autoscale: { minUnits: 1, maxUnits: 4, targetUtilisation: 0.5 } }');
+    writeFileSync(path, text);
+    const fromStart = simulate(readScenarioFile(path), { env: workloadEnvironment(path) });
+    const fromTen = simulate(readScenarioFile(path), { env: workloadEnvironment(path), fromBucket: 1 });
+    expect(fromStart.fleet.fleetSteps.decode[0]).toMatchObject({ atSeconds: 0, servingUnits: 1 });
+    expect(fromTen.fleet.fleetSteps.decode[0]).toMatchObject({ atSeconds: 600, servingUnits: 3 });
+    writeFileSync(path, text.replace('maxUnits: 4', 'maxUnits: 2'));
+    expect(() => simulate(readScenarioFile(path), { env: workloadEnvironment(path), fromBucket: 1 })).toThrow(
+      /^fleet\.pools\[1\]\.steps\[1\]\.units: the autoscaler starts from the step in force when the replay starts: expected 1 to 2 units$/,
+    );
+  });
 });
 
 describe('tokenfleet simulate', () => {
