@@ -26,12 +26,12 @@ function breakdown(totals: MoneyTotals): TokenBreakdown {
   };
 }
 
-/** (revenue − cost) / cost and (revenue − cost) / revenue; NaN-free: 0 when the divisor is 0. */
-function margins(revenueMicros: bigint, costMicros: bigint): { costProfit: number; gross: number } {
+/** (revenue − cost) / cost and (revenue − cost) / revenue; null when the divisor is 0 (no margin to speak of). */
+function margins(revenueMicros: bigint, costMicros: bigint): { costProfit: number | null; gross: number | null } {
   const profit = Number(revenueMicros - costMicros);
   return {
-    costProfit: costMicros === 0n ? 0 : profit / Number(costMicros),
-    gross: revenueMicros === 0n ? 0 : profit / Number(revenueMicros),
+    costProfit: costMicros === 0n ? null : profit / Number(costMicros),
+    gross: revenueMicros === 0n ? null : profit / Number(revenueMicros),
   };
 }
 

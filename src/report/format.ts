@@ -88,7 +88,8 @@ export function formatUsdCompact(amountUsd: number): string {
 }
 
 /** A fraction as a percentage: 5.4548 -> "545.5%", 0.563 -> "56.3%". */
-export function formatPercent(fraction: number, decimals = 1): string {
+export function formatPercent(fraction: number | null, decimals = 1): string {
+  if (fraction === null) return '–'; // undefined, e.g. a margin on zero cost
   return signed(fraction, (magnitude) => `${groupThousands((magnitude * 100).toFixed(decimals))}%`);
 }
 

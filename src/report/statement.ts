@@ -22,9 +22,9 @@ export interface StatementTotals {
   /** null when the scenario has no realized price book. */
   realizedRevenueUsd: number | null;
   /** (theoretical revenue − cost) / cost, DeepSeek's "cost-profit margin". */
-  costProfitMargin: number;
+  costProfitMargin: number | null;
   /** (theoretical revenue − cost) / theoretical revenue. */
-  grossMargin: number;
+  grossMargin: number | null;
   realizedCostProfitMargin: number | null;
   realizedGrossMargin: number | null;
   theoreticalProfitUsd: number;

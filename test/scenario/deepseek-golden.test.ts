@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildStatement } from '../../src/report/build-statement.js';
 import { scenarioLedger } from '../../src/scenario/ledger.js';
+import { formatPercent } from '../../src/report/format.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { DEEPSEEK_REALIZED_SCENARIO, DEEPSEEK_SCENARIO, readReference } from '../helpers.js';
 
@@ -34,7 +35,7 @@ describe('DeepSeek published day (golden)', () => {
 
   it('earns the published theoretical revenue within 0.1% and the 545% margin within 0.01', () => {
     expect(Math.abs(t.theoreticalRevenueUsd / reference.economics.theoreticalRevenueUsd - 1)).toBeLessThan(0.001);
-    expect(Math.abs(t.costProfitMargin - reference.economics.costProfitMargin)).toBeLessThan(0.01);
+    expect(Math.abs((t.costProfitMargin ?? Number.NaN) - reference.economics.costProfitMargin)).toBeLessThan(0.01);
     expect(t.grossMargin).toBeCloseTo(0.845, 3);
     expect(t.realizedRevenueUsd).toBeNull();
   });
@@ -56,5 +57,17 @@ describe('DeepSeek published day (golden)', () => {
     expect(variant.realizedRevenueUsd!).toBeLessThan(variant.theoreticalRevenueUsd / 3);
     expect(variant.byChannel.web.realizedRevenueUsd).toBe(0);
     expect(variant.byChannel.app.realizedRevenueUsd).toBe(0);
+  });
+});
+
+describe('margins without a divisor', () => {
+  it('are null, not 0, when there is no revenue or no cost, and print as a dash', () => {
+    const text = readFileSync(DEEPSEEK_SCENARIO, 'utf8').replace('inputCacheHit: 0.14, inputCacheMiss: 0.55, output: 2.19', 'inputCacheHit: 0, inputCacheMiss: 0, output: 0');
+    const free = loadScenario(text, 'free.yaml');
+    const totals = buildStatement(free, scenarioLedger(free)).totals;
+    expect(totals.theoreticalRevenueUsd).toBe(0);
+    expect(totals.grossMargin).toBeNull();
+    expect(totals.costProfitMargin).toBe(-1);
+    expect(formatPercent(totals.grossMargin)).toBe('–');
   });
 });
