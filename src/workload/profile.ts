@@ -65,6 +65,13 @@ export class RateProfile {
     return this.cumulative[this.cumulative.length - 1];
   }
 
+  /** The highest rate of any piece. */
+  get peakRatePerSecond(): number {
+    let peak = 0;
+    for (let i = 0; i < this.rates.length; i++) peak = Math.max(peak, this.rates[i]);
+    return peak;
+  }
+
   rateAt(timeSeconds: number): number {
     if (timeSeconds < this.startSeconds || timeSeconds >= this.endSeconds) return 0;
     let i = 0;

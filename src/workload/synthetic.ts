@@ -1,9 +1,9 @@
 import { InputError } from '../errors.js';
 import type { Distribution, LengthModel, TokenDistribution } from './lengths.js';
-import { MinHeap } from './minHeap.js';
 import { ArrivalProcess, type RateProfile } from './profile.js';
 import { reserveBlocks, type RequestRecord, type RequestSource } from './request.js';
 import { Rng } from './rng.js';
+import { SLOT_NUMBERS, TurnQueue } from './turnQueue.js';
 
 /**
  * Sessions of turns: each turn's prompt is the whole conversation so far (system prompt, earlier user
@@ -47,36 +47,65 @@ export interface SyntheticWorkloadConfig {
 /** Block keys: sessions get positive keys (session+1)·2^21 + block, shared system prompts negative ones. */
 const BLOCKS_PER_KEY_SPACE = 2097152; // 2^21 blocks per session or system prompt
 
+// An open session's numbers in `slots` (SLOT_NUMBERS per slot, one cache line; TurnQueue uses two).
+const STREAM = 0;
+const NUMBER = 1;
+/** Tokens of the conversation so far: the next prompt starts with them. */
+const CONTEXT = 2;
+const TURNS_LEFT = 3;
+/** The system prompt variant's key space, (model·1024 + variant + 1)·2^21. */
+const VARIANT_KEY = 4;
+
+/** What a turn needs of its stream, in one place (a stream's config is spread over several objects). */
+class StreamState {
+  readonly rng: Rng;
+  readonly arrivals: ArrivalProcess;
+  readonly lengths: LengthModel;
+  readonly conversation: ConversationModel | undefined;
+  readonly modelIndex: number;
+  readonly channelIndex: number;
+  /** Leading blocks of every prompt that belong to the shared system prompt. */
+  readonly systemPromptBlocks: number;
+
+  constructor(stream: SyntheticStream, rng: Rng, arrivals: ArrivalProcess, modelIndex: number, channelIndex: number, blockTokens: number) {
+    this.rng = rng;
+    this.arrivals = arrivals;
+    this.lengths = stream.lengths;
+    this.conversation = stream.conversation;
+    this.modelIndex = modelIndex;
+    this.channelIndex = channelIndex;
+    this.systemPromptBlocks = stream.conversation ? Math.floor(stream.conversation.systemPromptTokens / blockTokens) : 0;
+  }
+}
+
 /**
  * A streaming synthetic workload: per stream, sessions arrive as a renewal process following the
- * rate profile (scaled by weight / mean turns); follow-up turns wait in a heap. Memory is the open
+ * rate profile (scaled by weight / mean turns); follow-up turns wait in a queue. Memory is the open
  * sessions only.
  */
 export class SyntheticSource implements RequestSource {
   readonly models: readonly string[];
   readonly channels: readonly string[];
-  private readonly config: SyntheticWorkloadConfig;
-  private readonly streamModel: Int32Array;
-  private readonly streamChannel: Int32Array;
-  private readonly arrivals: ArrivalProcess[];
+  private readonly blockTokens: number;
+  private readonly endSeconds: number;
+  private readonly streams: StreamState[] = [];
   private readonly nextSessionSeconds: Float64Array;
-  private readonly rngs: Rng[];
-  private readonly pending = new MinHeap();
-  // Open sessions (pooled).
-  private sessionStream = new Int32Array(64);
-  private sessionNumber = new Float64Array(64);
-  private sessionContextTokens = new Float64Array(64);
-  private sessionTurnsLeft = new Int32Array(64);
-  private sessionVariant = new Int32Array(64);
-  private freeSessions: number[] = [];
-  private sessionSlots = 0;
+  /** The earliest of nextSessionSeconds (the first such stream on ties), kept up to date. */
+  private firstSessionSeconds = Number.POSITIVE_INFINITY;
+  private firstSessionStream = -1;
+  private readonly pending: TurnQueue;
+  /** Open sessions (pooled slots), SLOT_NUMBERS numbers each. */
+  private slots = new Float64Array(64 * SLOT_NUMBERS);
+  private freeSlots: number[] = [];
+  private slotCount = 0;
   private sessionsStarted = 0;
   private readonly lengthScratch = { inputTokens: 0, outputTokens: 0 };
 
   constructor(config: SyntheticWorkloadConfig, rng: Rng) {
     if (config.streams.length === 0) throw new InputError('expected at least one stream', 'workload.streams');
     if (!(config.blockTokens >= 1)) throw new InputError('expected blockTokens ≥ 1', 'workload.blockTokens');
-    this.config = config;
+    this.blockTokens = config.blockTokens;
+    this.endSeconds = config.profile.endSeconds;
     const models: string[] = [];
     const channels: string[] = [];
     const indexOf = (list: string[], name: string): number => {
@@ -88,127 +117,149 @@ export class SyntheticSource implements RequestSource {
     let totalWeight = 0;
     for (const s of config.streams) totalWeight += s.weight;
     if (!(totalWeight > 0)) throw new InputError('expected stream weights summing to > 0', 'workload.streams');
-    this.streamModel = new Int32Array(config.streams.length);
-    this.streamChannel = new Int32Array(config.streams.length);
-    this.arrivals = [];
-    this.rngs = [];
     this.nextSessionSeconds = new Float64Array(config.streams.length);
     config.streams.forEach((s, i) => {
       if (!(s.weight >= 0)) throw new InputError('expected a weight ≥ 0', `workload.streams[${i}].weight`);
-      this.streamModel[i] = indexOf(models, s.model);
-      this.streamChannel[i] = indexOf(channels, s.channel);
+      const modelIndex = indexOf(models, s.model);
+      const channelIndex = indexOf(channels, s.channel);
       const meanTurns = s.conversation ? s.conversation.turns.mean : 1;
       const sessionProfile = config.profile.scaled(s.weight / totalWeight / meanTurns);
-      this.rngs.push(rng.fork(`stream:${i}:lengths`));
-      this.arrivals.push(new ArrivalProcess(sessionProfile, rng.fork(`stream:${i}:arrivals`), config.interArrivalCv ?? 1));
-      this.nextSessionSeconds[i] = s.weight > 0 ? this.arrivals[i].next() : Number.POSITIVE_INFINITY;
+      const lengthsRng = rng.fork(`stream:${i}:lengths`);
+      const arrivals = new ArrivalProcess(sessionProfile, rng.fork(`stream:${i}:arrivals`), config.interArrivalCv ?? 1);
+      this.streams.push(new StreamState(s, lengthsRng, arrivals, modelIndex, channelIndex, config.blockTokens));
+      this.nextSessionSeconds[i] = s.weight > 0 ? arrivals.next() : Number.POSITIVE_INFINITY;
     });
+    this.findFirstSession();
     this.models = models;
     this.channels = channels;
+    this.pending = pendingTurnQueue(config);
   }
 
   next(out: RequestRecord): boolean {
     for (;;) {
-      let stream = -1;
-      let best = this.pending.peekKey();
-      for (let i = 0; i < this.nextSessionSeconds.length; i++) {
-        if (this.nextSessionSeconds[i] < best) {
-          best = this.nextSessionSeconds[i];
-          stream = i;
-        }
-      }
-      if (best === Number.POSITIVE_INFINITY) return false;
-      let session: number;
-      if (stream < 0) session = this.pending.pop();
+      // A pending turn wins a tie with a new session, as the earlier stream wins among sessions.
+      const pendingSeconds = this.pending.peekKey(this.slots);
+      let slot: number;
+      let arrivalSeconds: number;
+      if (this.firstSessionSeconds < pendingSeconds) {
+        const stream = this.firstSessionStream;
+        arrivalSeconds = this.firstSessionSeconds;
+        this.nextSessionSeconds[stream] = this.streams[stream].arrivals.next();
+        this.findFirstSession();
+        slot = this.openSession(stream);
+      } else if (pendingSeconds === Number.POSITIVE_INFINITY) return false;
       else {
-        this.nextSessionSeconds[stream] = this.arrivals[stream].next();
-        session = this.openSession(stream);
+        arrivalSeconds = pendingSeconds;
+        slot = this.pending.pop();
       }
-      if (this.emitTurn(session, best, out)) return true;
+      if (this.emitTurn(slot, arrivalSeconds, out)) return true;
     }
   }
 
-  private openSession(stream: number): number {
-    const s = this.config.streams[stream];
-    const rng = this.rngs[stream];
-    let slot: number;
-    if (this.freeSessions.length > 0) slot = this.freeSessions.pop() as number;
-    else {
-      if (this.sessionSlots === this.sessionStream.length) this.growSessions();
-      slot = this.sessionSlots++;
+  private findFirstSession(): void {
+    let first = Number.POSITIVE_INFINITY;
+    let stream = -1;
+    for (let i = 0; i < this.nextSessionSeconds.length; i++) {
+      if (this.nextSessionSeconds[i] < first) {
+        first = this.nextSessionSeconds[i];
+        stream = i;
+      }
     }
-    this.sessionStream[slot] = stream;
-    this.sessionNumber[slot] = this.sessionsStarted++;
-    const c = s.conversation;
-    this.sessionContextTokens[slot] = c ? c.systemPromptTokens : 0;
-    this.sessionTurnsLeft[slot] = c ? Math.max(1, c.turns.sample(rng)) : 1;
-    this.sessionVariant[slot] = c && c.systemPromptVariants > 1 ? rng.nextInt(c.systemPromptVariants) : 0;
+    this.firstSessionSeconds = first;
+    this.firstSessionStream = stream;
+  }
+
+  private openSession(stream: number): number {
+    const st = this.streams[stream];
+    const rng = st.rng;
+    let slot: number;
+    if (this.freeSlots.length > 0) slot = this.freeSlots.pop() as number;
+    else {
+      if ((this.slotCount + 1) * SLOT_NUMBERS > this.slots.length) this.growSlots();
+      slot = this.slotCount++;
+    }
+    const at = slot * SLOT_NUMBERS;
+    const slots = this.slots;
+    slots[at + STREAM] = stream;
+    slots[at + NUMBER] = this.sessionsStarted++;
+    const c = st.conversation;
+    slots[at + CONTEXT] = c ? c.systemPromptTokens : 0;
+    // `| 0` as the Int32 fields these were keep any odd configured value the same.
+    slots[at + TURNS_LEFT] = c ? Math.max(1, c.turns.sample(rng)) | 0 : 1;
+    const variant = c && c.systemPromptVariants > 1 ? rng.nextInt(c.systemPromptVariants) | 0 : 0;
+    slots[at + VARIANT_KEY] = (st.modelIndex * 1024 + variant + 1) * BLOCKS_PER_KEY_SPACE;
     return slot;
   }
 
   /** Fills `out` with the session's next turn and schedules the one after; false if the session ended. */
   private emitTurn(slot: number, arrivalSeconds: number, out: RequestRecord): boolean {
-    const stream = this.sessionStream[slot];
-    const s = this.config.streams[stream];
-    const rng = this.rngs[stream];
-    const c = s.conversation;
-    s.lengths.sample(rng, this.lengthScratch);
-    const context = this.sessionContextTokens[slot];
-    let inputTokens = context + this.lengthScratch.inputTokens;
+    const slots = this.slots;
+    const at = slot * SLOT_NUMBERS;
+    const st = this.streams[slots[at + STREAM]];
+    const rng = st.rng;
+    const c = st.conversation;
+    const lengths = this.lengthScratch;
+    st.lengths.sample(rng, lengths);
+    const context = slots[at + CONTEXT];
+    let inputTokens = context + lengths.inputTokens;
     if (c && inputTokens > c.maxContextTokens) {
       if (context > c.systemPromptTokens) {
-        this.closeSession(slot);
+        this.freeSlots.push(slot);
         return false;
       }
       inputTokens = c.maxContextTokens;
     }
-    const outputTokens = this.lengthScratch.outputTokens;
+    const outputTokens = lengths.outputTokens;
     out.arrivalSeconds = arrivalSeconds;
-    out.modelIndex = this.streamModel[stream];
-    out.channelIndex = this.streamChannel[stream];
+    out.modelIndex = st.modelIndex;
+    out.channelIndex = st.channelIndex;
     out.inputTokens = inputTokens;
     out.outputTokens = outputTokens;
-    out.sessionId = this.sessionNumber[slot];
-    this.fillBlocks(slot, inputTokens, out);
-    this.sessionContextTokens[slot] = inputTokens + outputTokens;
-    if (--this.sessionTurnsLeft[slot] > 0 && c) {
-      const nextSeconds = arrivalSeconds + c.thinkSeconds.sample(rng);
-      if (nextSeconds < this.config.profile.endSeconds) this.pending.push(nextSeconds, slot);
-      else this.closeSession(slot);
-    } else this.closeSession(slot);
-    return true;
-  }
-
-  /** Full blocks only: a partial last block changes when the conversation grows, so it is never reused. */
-  private fillBlocks(slot: number, inputTokens: number, out: RequestRecord): void {
-    const blockTokens = this.config.blockTokens;
+    const sessionNumber = slots[at + NUMBER];
+    out.sessionId = sessionNumber;
+    // Full blocks only: a partial last block changes when the conversation grows, so it is never reused.
+    const blockTokens = this.blockTokens;
     const count = Math.floor(inputTokens / blockTokens);
     const ids = reserveBlocks(out, count);
-    const c = this.config.streams[this.sessionStream[slot]].conversation;
-    const sharedBlocks = c ? Math.min(count, Math.floor(c.systemPromptTokens / blockTokens)) : 0;
-    const variantKey = (this.streamModel[this.sessionStream[slot]] * 1024 + this.sessionVariant[slot] + 1) * BLOCKS_PER_KEY_SPACE;
+    const sharedBlocks = Math.min(count, st.systemPromptBlocks);
+    const variantKey = slots[at + VARIANT_KEY];
     for (let i = 0; i < sharedBlocks; i++) ids[i] = -(variantKey + i);
-    const sessionKey = (this.sessionNumber[slot] + 1) * BLOCKS_PER_KEY_SPACE;
+    const sessionKey = (sessionNumber + 1) * BLOCKS_PER_KEY_SPACE;
     for (let i = sharedBlocks; i < count; i++) ids[i] = sessionKey + i;
     out.blockCount = count;
     out.blockTokens = blockTokens;
+    slots[at + CONTEXT] = inputTokens + outputTokens;
+    const turnsLeft = (slots[at + TURNS_LEFT] - 1) | 0;
+    slots[at + TURNS_LEFT] = turnsLeft;
+    if (turnsLeft > 0 && c) {
+      const nextSeconds = arrivalSeconds + c.thinkSeconds.sample(rng);
+      if (nextSeconds < this.endSeconds) {
+        this.pending.push(nextSeconds, slot, slots);
+        return true;
+      }
+    }
+    this.freeSlots.push(slot);
+    return true;
   }
 
-  private closeSession(slot: number): void {
-    this.freeSessions.push(slot);
+  private growSlots(): void {
+    const slots = new Float64Array(this.slots.length * 2);
+    slots.set(this.slots);
+    this.slots = slots;
   }
+}
 
-  private growSessions(): void {
-    const n = this.sessionStream.length * 2;
-    const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.sessionStream = grow(this.sessionStream, (k) => new Int32Array(k));
-    this.sessionNumber = grow(this.sessionNumber, (k) => new Float64Array(k));
-    this.sessionContextTokens = grow(this.sessionContextTokens, (k) => new Float64Array(k));
-    this.sessionTurnsLeft = grow(this.sessionTurnsLeft, (k) => new Int32Array(k));
-    this.sessionVariant = grow(this.sessionVariant, (k) => new Int32Array(k));
-  }
+/**
+ * A queue sized so that a time bucket holds a handful of turns at the peak rate, over a horizon of
+ * several mean think times (later turns wait in the queue's overflow heap, correct but slower).
+ */
+function pendingTurnQueue(config: SyntheticWorkloadConfig): TurnQueue {
+  const peakRate = config.profile.peakRatePerSecond;
+  let bucketsPerSecond = 1;
+  while (bucketsPerSecond < 4096 && bucketsPerSecond * 8 < peakRate) bucketsPerSecond *= 2;
+  let horizonSeconds = 1;
+  for (const s of config.streams) if (s.conversation) horizonSeconds = Math.max(horizonSeconds, 8 * s.conversation.thinkSeconds.mean);
+  let ringBuckets = 1024;
+  while (ringBuckets < 262144 && ringBuckets < horizonSeconds * bucketsPerSecond) ringBuckets *= 2;
+  return new TurnQueue(bucketsPerSecond, ringBuckets);
 }
