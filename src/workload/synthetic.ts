@@ -3,7 +3,7 @@ import type { Distribution, LengthModel, TokenDistribution } from './lengths.js'
 import { ArrivalProcess, type RateProfile } from './profile.js';
 import { reserveBlocks, type RequestRecord, type RequestSource } from './request.js';
 import { Rng } from './rng.js';
-import { SLOT_NUMBERS, TurnQueue } from './turnQueue.js';
+import { ENTRY_NUMBERS, ENTRY_SLOT, TurnQueue } from './turnQueue.js';
 
 /**
  * Sessions of turns: each turn's prompt is the whole conversation so far (system prompt, earlier user
@@ -47,14 +47,14 @@ export interface SyntheticWorkloadConfig {
 /** Block keys: sessions get positive keys (session+1)·2^21 + block, shared system prompts negative ones. */
 const BLOCKS_PER_KEY_SPACE = 2097152; // 2^21 blocks per session or system prompt
 
-// An open session's numbers in `slots` (SLOT_NUMBERS per slot, one cache line; TurnQueue uses two).
-const STREAM = 0;
-const NUMBER = 1;
+// A session's state between turns, kept in its TurnQueue entry (numbers 0 and 1 are the queue's).
+const STREAM = 2;
+const NUMBER = 3;
 /** Tokens of the conversation so far: the next prompt starts with them. */
-const CONTEXT = 2;
-const TURNS_LEFT = 3;
+const CONTEXT = 4;
+const TURNS_LEFT = 5;
 /** The system prompt variant's key space, (model·1024 + variant + 1)·2^21. */
-const VARIANT_KEY = 4;
+const VARIANT_KEY = 6;
 
 /** What a turn needs of its stream, in one place (a stream's config is spread over several objects). */
 class StreamState {
@@ -94,8 +94,9 @@ export class SyntheticSource implements RequestSource {
   private firstSessionSeconds = Number.POSITIVE_INFINITY;
   private firstSessionStream = -1;
   private readonly pending: TurnQueue;
-  /** Open sessions (pooled slots), SLOT_NUMBERS numbers each. */
-  private slots = new Float64Array(64 * SLOT_NUMBERS);
+  /** A new session's state for its first turn. */
+  private readonly opening = new Float64Array(ENTRY_NUMBERS);
+  /** Slots of open sessions (ids that order pending turns with equal times), reused last-freed first. */
   private freeSlots: number[] = [];
   private slotCount = 0;
   private sessionsStarted = 0;
@@ -138,21 +139,15 @@ export class SyntheticSource implements RequestSource {
   next(out: RequestRecord): boolean {
     for (;;) {
       // A pending turn wins a tie with a new session, as the earlier stream wins among sessions.
-      const pendingSeconds = this.pending.peekKey(this.slots);
-      let slot: number;
-      let arrivalSeconds: number;
+      const pendingSeconds = this.pending.peekKey();
       if (this.firstSessionSeconds < pendingSeconds) {
         const stream = this.firstSessionStream;
-        arrivalSeconds = this.firstSessionSeconds;
+        const arrivalSeconds = this.firstSessionSeconds;
         this.nextSessionSeconds[stream] = this.streams[stream].arrivals.next();
         this.findFirstSession();
-        slot = this.openSession(stream);
+        if (this.emitTurn(this.openSession(stream), 0, arrivalSeconds, out)) return true;
       } else if (pendingSeconds === Number.POSITIVE_INFINITY) return false;
-      else {
-        arrivalSeconds = pendingSeconds;
-        slot = this.pending.pop();
-      }
-      if (this.emitTurn(slot, arrivalSeconds, out)) return true;
+      else if (this.emitTurn(this.pending.entries, this.pending.pop(), pendingSeconds, out)) return true;
     }
   }
 
@@ -169,42 +164,35 @@ export class SyntheticSource implements RequestSource {
     this.firstSessionStream = stream;
   }
 
-  private openSession(stream: number): number {
+  /** Starts a session of the stream in `opening` and returns it. */
+  private openSession(stream: number): Float64Array {
     const st = this.streams[stream];
     const rng = st.rng;
-    let slot: number;
-    if (this.freeSlots.length > 0) slot = this.freeSlots.pop() as number;
-    else {
-      if ((this.slotCount + 1) * SLOT_NUMBERS > this.slots.length) this.growSlots();
-      slot = this.slotCount++;
-    }
-    const at = slot * SLOT_NUMBERS;
-    const slots = this.slots;
-    slots[at + STREAM] = stream;
-    slots[at + NUMBER] = this.sessionsStarted++;
+    const state = this.opening;
+    state[ENTRY_SLOT] = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.slotCount++;
+    state[STREAM] = stream;
+    state[NUMBER] = this.sessionsStarted++;
     const c = st.conversation;
-    slots[at + CONTEXT] = c ? c.systemPromptTokens : 0;
-    // `| 0` as the Int32 fields these were keep any odd configured value the same.
-    slots[at + TURNS_LEFT] = c ? Math.max(1, c.turns.sample(rng)) | 0 : 1;
+    state[CONTEXT] = c ? c.systemPromptTokens : 0;
+    // `| 0` as when these were Int32Array fields: odd configured values still give the same numbers.
+    state[TURNS_LEFT] = c ? Math.max(1, c.turns.sample(rng)) | 0 : 1;
     const variant = c && c.systemPromptVariants > 1 ? rng.nextInt(c.systemPromptVariants) | 0 : 0;
-    slots[at + VARIANT_KEY] = (st.modelIndex * 1024 + variant + 1) * BLOCKS_PER_KEY_SPACE;
-    return slot;
+    state[VARIANT_KEY] = (st.modelIndex * 1024 + variant + 1) * BLOCKS_PER_KEY_SPACE;
+    return state;
   }
 
   /** Fills `out` with the session's next turn and schedules the one after; false if the session ended. */
-  private emitTurn(slot: number, arrivalSeconds: number, out: RequestRecord): boolean {
-    const slots = this.slots;
-    const at = slot * SLOT_NUMBERS;
-    const st = this.streams[slots[at + STREAM]];
+  private emitTurn(state: Float64Array, at: number, arrivalSeconds: number, out: RequestRecord): boolean {
+    const st = this.streams[state[at + STREAM]];
     const rng = st.rng;
     const c = st.conversation;
     const lengths = this.lengthScratch;
     st.lengths.sample(rng, lengths);
-    const context = slots[at + CONTEXT];
+    const context = state[at + CONTEXT];
     let inputTokens = context + lengths.inputTokens;
     if (c && inputTokens > c.maxContextTokens) {
       if (context > c.systemPromptTokens) {
-        this.freeSlots.push(slot);
+        this.freeSlots.push(state[at + ENTRY_SLOT]);
         return false;
       }
       inputTokens = c.maxContextTokens;
@@ -215,37 +203,35 @@ export class SyntheticSource implements RequestSource {
     out.channelIndex = st.channelIndex;
     out.inputTokens = inputTokens;
     out.outputTokens = outputTokens;
-    const sessionNumber = slots[at + NUMBER];
+    const sessionNumber = state[at + NUMBER];
     out.sessionId = sessionNumber;
     // Full blocks only: a partial last block changes when the conversation grows, so it is never reused.
     const blockTokens = this.blockTokens;
     const count = Math.floor(inputTokens / blockTokens);
     const ids = reserveBlocks(out, count);
     const sharedBlocks = Math.min(count, st.systemPromptBlocks);
-    const variantKey = slots[at + VARIANT_KEY];
+    const variantKey = state[at + VARIANT_KEY];
     for (let i = 0; i < sharedBlocks; i++) ids[i] = -(variantKey + i);
     const sessionKey = (sessionNumber + 1) * BLOCKS_PER_KEY_SPACE;
     for (let i = sharedBlocks; i < count; i++) ids[i] = sessionKey + i;
     out.blockCount = count;
     out.blockTokens = blockTokens;
-    slots[at + CONTEXT] = inputTokens + outputTokens;
-    const turnsLeft = (slots[at + TURNS_LEFT] - 1) | 0;
-    slots[at + TURNS_LEFT] = turnsLeft;
+    const turnsLeft = (state[at + TURNS_LEFT] - 1) | 0;
     if (turnsLeft > 0 && c) {
       const nextSeconds = arrivalSeconds + c.thinkSeconds.sample(rng);
       if (nextSeconds < this.endSeconds) {
-        this.pending.push(nextSeconds, slot, slots);
+        const to = this.pending.push(nextSeconds, state[at + ENTRY_SLOT]);
+        const entries = this.pending.entries;
+        entries[to + STREAM] = state[at + STREAM];
+        entries[to + NUMBER] = sessionNumber;
+        entries[to + CONTEXT] = inputTokens + outputTokens;
+        entries[to + TURNS_LEFT] = turnsLeft;
+        entries[to + VARIANT_KEY] = variantKey;
         return true;
       }
     }
-    this.freeSlots.push(slot);
+    this.freeSlots.push(state[at + ENTRY_SLOT]);
     return true;
-  }
-
-  private growSlots(): void {
-    const slots = new Float64Array(this.slots.length * 2);
-    slots.set(this.slots);
-    this.slots = slots;
   }
 }
 
@@ -256,7 +242,7 @@ export class SyntheticSource implements RequestSource {
 function pendingTurnQueue(config: SyntheticWorkloadConfig): TurnQueue {
   const peakRate = config.profile.peakRatePerSecond;
   let bucketsPerSecond = 1;
-  while (bucketsPerSecond < 4096 && bucketsPerSecond * 8 < peakRate) bucketsPerSecond *= 2;
+  while (bucketsPerSecond < 4096 && bucketsPerSecond * 16 < peakRate) bucketsPerSecond *= 2;
   let horizonSeconds = 1;
   for (const s of config.streams) if (s.conversation) horizonSeconds = Math.max(horizonSeconds, 8 * s.conversation.thinkSeconds.mean);
   let ringBuckets = 1024;
