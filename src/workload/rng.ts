@@ -4,12 +4,12 @@
  * draws in one subsystem never shifts the numbers another one sees.
  */
 export class Rng {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  /** xoshiro128** state s0..s3 (an Int32Array: plain int loads and stores on the hot path). */
+  private readonly state = new Int32Array(4);
   /** A second normal from the Box–Muller pair, or NaN. */
   private spareNormal = Number.NaN;
+  /** The first normal of the pair drawPair() just drew. */
+  private pairNormal = 0;
 
   constructor(seed: number, stream = '') {
     let x = (hashString(stream) ^ Math.imul(seed >>> 0, 0x9e3779b9) ^ Math.floor(seed / 4294967296)) >>> 0;
@@ -21,11 +21,12 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    const s = this.state;
+    s[0] = next();
+    s[1] = next();
+    s[2] = next();
+    s[3] = next();
+    if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
   }
 
   /** An independent stream for a named subsystem, derived from this generator's next draws. */
@@ -34,21 +35,45 @@ export class Rng {
   }
 
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return result;
+    const s = this.state;
+    const s0 = s[0];
+    const s1 = s[1];
+    const s2 = s[2] ^ s0;
+    const s3 = s[3] ^ s1;
+    s[0] = s0 ^ s3;
+    s[1] = s1 ^ s2;
+    s[2] = s2 ^ (s1 << 9);
+    s[3] = rotl(s3, 11);
+    return Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
   }
 
-  /** Uniform in [0, 1) with 53 random bits. */
+  /** Uniform in [0, 1) with 53 random bits: the top 27 of one draw and the top 26 of the next. */
   nextFloat(): number {
-    const hi = this.nextUint32() >>> 5;
-    const lo = this.nextUint32() >>> 6;
+    // Two nextUint32() steps with the state in locals.
+    const s = this.state;
+    let s0 = s[0];
+    let s1 = s[1];
+    let s2 = s[2];
+    let s3 = s[3];
+    const hi = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 5;
+    let t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 11);
+    const lo = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 6;
+    t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = rotl(s3, 11);
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
@@ -62,18 +87,25 @@ export class Rng {
     return -mean * Math.log(1 - this.nextFloat());
   }
 
+  /** Standard normal by Box–Muller: every other call returns the spare of the pair the previous one drew. */
   normal(): number {
-    if (!Number.isNaN(this.spareNormal)) {
-      const spare = this.spareNormal;
+    // Small enough to inline at every call site; the pair itself is drawn out of line.
+    const spare = this.spareNormal;
+    if (spare === spare) {
       this.spareNormal = Number.NaN;
       return spare;
     }
+    this.drawPair();
+    return this.pairNormal;
+  }
+
+  private drawPair(): void {
     let u = 0;
     while (u === 0) u = this.nextFloat();
     const v = this.nextFloat();
     const r = Math.sqrt(-2 * Math.log(u));
     this.spareNormal = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    this.pairNormal = r * Math.cos(2 * Math.PI * v);
   }
 
   /** Gamma(shape, scale = 1) by Marsaglia & Tsang (2000); shape < 1 through the boost u^(1/shape). */
