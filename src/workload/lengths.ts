@@ -12,28 +12,104 @@ export interface Distribution {
 /** A distribution of token counts (whole numbers ≥ 0). */
 export type TokenDistribution = Distribution;
 
+// Each kind is a class, so all distributions of a kind share one sample() and a call site that sees
+// one kind stays monomorphic (closures would give every distribution its own function).
+
+class Exponential implements Distribution {
+  constructor(readonly mean: number) {}
+  sample(rng: Rng): number {
+    return rng.exponential(this.mean);
+  }
+}
+
+/** exp(mu + sigma·N(0, 1)), optionally rounded and clamped to [min, max]. */
+class Lognormal implements Distribution {
+  readonly mean: number;
+  private readonly mu: number;
+  private readonly sigma: number;
+  private readonly rounded: boolean;
+  private readonly min: number;
+  private readonly max: number;
+
+  constructor(mean: number, cv: number, rounded: boolean, min: number, max: number) {
+    if (!(mean > 0) || !(cv >= 0)) throw new InputError(`expected mean > 0 and cv ≥ 0, got ${mean}, ${cv}`, 'lognormal');
+    const sigma2 = Math.log(1 + cv * cv);
+    this.mean = mean;
+    this.mu = Math.log(mean) - sigma2 / 2;
+    this.sigma = Math.sqrt(sigma2);
+    this.rounded = rounded;
+    this.min = min;
+    this.max = max;
+  }
+
+  sample(rng: Rng): number {
+    const x = Math.exp(this.mu + this.sigma * rng.normal());
+    return this.rounded ? Math.min(this.max, Math.max(this.min, Math.round(x))) : x;
+  }
+}
+
+class Fixed implements Distribution {
+  constructor(readonly mean: number) {}
+  sample(): number {
+    return this.mean;
+  }
+}
+
+class Uniform implements Distribution {
+  readonly mean: number;
+  constructor(
+    private readonly min: number,
+    private readonly max: number,
+  ) {
+    this.mean = (min + max) / 2;
+  }
+  sample(rng: Rng): number {
+    return this.min + rng.nextInt(this.max - this.min + 1);
+  }
+}
+
+class Geometric implements Distribution {
+  private readonly continueProbability: number;
+  constructor(readonly mean: number) {
+    this.continueProbability = 1 - 1 / mean;
+  }
+  sample(rng: Rng): number {
+    let n = 1;
+    while (rng.nextFloat() < this.continueProbability) n++;
+    return n;
+  }
+}
+
+class Empirical implements Distribution {
+  readonly mean: number;
+  constructor(private readonly values: Float64Array) {
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) sum += values[i];
+    this.mean = sum / values.length;
+  }
+  sample(rng: Rng): number {
+    return this.values[rng.nextInt(this.values.length)];
+  }
+}
+
 /** Exponential seconds (memoryless think time). */
 export function exponentialSeconds(mean: number): Distribution {
   if (!(mean > 0)) throw new InputError(`expected a mean > 0, got ${mean}`, 'exponential');
-  return { sample: (rng) => rng.exponential(mean), mean };
+  return new Exponential(mean);
 }
 
 /** Log-normal seconds with a given mean and coefficient of variation (not rounded). */
 export function lognormalSeconds(mean: number, cv: number): Distribution {
-  if (!(mean > 0) || !(cv >= 0)) throw new InputError(`expected mean > 0 and cv ≥ 0, got ${mean}, ${cv}`, 'lognormal');
-  const sigma2 = Math.log(1 + cv * cv);
-  const mu = Math.log(mean) - sigma2 / 2;
-  const sigma = Math.sqrt(sigma2);
-  return { sample: (rng) => Math.exp(mu + sigma * rng.normal()), mean };
+  return new Lognormal(mean, cv, false, 0, Number.POSITIVE_INFINITY);
 }
 
 export function fixedTokens(tokens: number): TokenDistribution {
-  return { sample: () => tokens, mean: tokens };
+  return new Fixed(tokens);
 }
 
 export function uniformTokens(min: number, max: number): TokenDistribution {
   if (!(max >= min)) throw new InputError(`expected max ≥ min, got ${min}..${max}`, 'uniform');
-  return { sample: (rng) => min + rng.nextInt(max - min + 1), mean: (min + max) / 2 };
+  return new Uniform(min, max);
 }
 
 /**
@@ -41,37 +117,19 @@ export function uniformTokens(min: number, max: number): TokenDistribution {
  * usual model of prompt and answer lengths (heavy right tail).
  */
 export function lognormalTokens(mean: number, cv: number, min = 1, max = Number.POSITIVE_INFINITY): TokenDistribution {
-  if (!(mean > 0) || !(cv >= 0)) throw new InputError(`expected mean > 0 and cv ≥ 0, got ${mean}, ${cv}`, 'lognormal');
-  const sigma2 = Math.log(1 + cv * cv);
-  const mu = Math.log(mean) - sigma2 / 2;
-  const sigma = Math.sqrt(sigma2);
-  return {
-    sample: (rng) => Math.min(max, Math.max(min, Math.round(Math.exp(mu + sigma * rng.normal())))),
-    mean,
-  };
+  return new Lognormal(mean, cv, true, min, max);
 }
 
 /** Geometric on {1, 2, ...} with the given mean (e.g. turns per conversation). */
 export function geometricCount(mean: number): TokenDistribution {
   if (!(mean >= 1)) throw new InputError(`expected a mean ≥ 1, got ${mean}`, 'geometric');
-  const continueProbability = 1 - 1 / mean;
-  return {
-    sample: (rng) => {
-      let n = 1;
-      while (rng.nextFloat() < continueProbability) n++;
-      return n;
-    },
-    mean,
-  };
+  return new Geometric(mean);
 }
 
 /** Draws uniformly from observed values (e.g. a trace's input lengths). */
 export function empiricalTokens(values: ArrayLike<number>): TokenDistribution {
   if (values.length === 0) throw new InputError('expected at least one observed value', 'empirical');
-  const copy = Float64Array.from(values);
-  let sum = 0;
-  for (let i = 0; i < copy.length; i++) sum += copy[i];
-  return { sample: (rng) => copy[rng.nextInt(copy.length)], mean: sum / copy.length };
+  return new Empirical(Float64Array.from(values));
 }
 
 /** Input and output length of one request, drawn together. */
@@ -82,15 +140,47 @@ export interface LengthModel {
   readonly meanOutputTokens: number;
 }
 
+class IndependentLengths implements LengthModel {
+  readonly meanInputTokens: number;
+  readonly meanOutputTokens: number;
+  constructor(
+    private readonly input: TokenDistribution,
+    private readonly output: TokenDistribution,
+  ) {
+    this.meanInputTokens = input.mean;
+    this.meanOutputTokens = output.mean;
+  }
+  sample(rng: Rng, out: { inputTokens: number; outputTokens: number }): void {
+    out.inputTokens = this.input.sample(rng);
+    out.outputTokens = this.output.sample(rng);
+  }
+}
+
+class LengthPairs implements LengthModel {
+  readonly meanInputTokens: number;
+  readonly meanOutputTokens: number;
+  constructor(
+    private readonly inputs: Float64Array,
+    private readonly outputs: Float64Array,
+  ) {
+    let sumIn = 0;
+    let sumOut = 0;
+    for (let i = 0; i < inputs.length; i++) {
+      sumIn += inputs[i];
+      sumOut += outputs[i];
+    }
+    this.meanInputTokens = sumIn / inputs.length;
+    this.meanOutputTokens = sumOut / inputs.length;
+  }
+  sample(rng: Rng, out: { inputTokens: number; outputTokens: number }): void {
+    const i = rng.nextInt(this.inputs.length);
+    out.inputTokens = this.inputs[i];
+    out.outputTokens = this.outputs[i];
+  }
+}
+
 export function independentLengths(input: TokenDistribution, output: TokenDistribution): LengthModel {
-  return {
-    sample(rng, out) {
-      out.inputTokens = input.sample(rng);
-      out.outputTokens = output.sample(rng);
-    },
-    meanInputTokens: input.mean,
-    meanOutputTokens: output.mean,
-  };
+  return new IndependentLengths(input, output);
 }
 
 /** Draws observed (input, output) pairs together, keeping their correlation (e.g. from a trace). */
@@ -98,23 +188,7 @@ export function empiricalLengthPairs(inputs: ArrayLike<number>, outputs: ArrayLi
   if (inputs.length === 0 || inputs.length !== outputs.length) {
     throw new InputError('expected equally many (≥ 1) input and output lengths', 'empirical pairs');
   }
-  const ins = Float64Array.from(inputs);
-  const outs = Float64Array.from(outputs);
-  let sumIn = 0;
-  let sumOut = 0;
-  for (let i = 0; i < ins.length; i++) {
-    sumIn += ins[i];
-    sumOut += outs[i];
-  }
-  return {
-    sample(rng, out) {
-      const i = rng.nextInt(ins.length);
-      out.inputTokens = ins[i];
-      out.outputTokens = outs[i];
-    },
-    meanInputTokens: sumIn / ins.length,
-    meanOutputTokens: sumOut / ins.length,
-  };
+  return new LengthPairs(Float64Array.from(inputs), Float64Array.from(outputs));
 }
 
 /**
