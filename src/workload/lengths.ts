@@ -23,7 +23,7 @@ class Exponential implements Distribution {
 }
 
 /** exp(mu + sigma·N(0, 1)), optionally rounded and clamped to [min, max]. */
-class Lognormal implements Distribution {
+export class Lognormal implements Distribution {
   readonly mean: number;
   private readonly mu: number;
   private readonly sigma: number;
@@ -144,8 +144,8 @@ class IndependentLengths implements LengthModel {
   readonly meanInputTokens: number;
   readonly meanOutputTokens: number;
   constructor(
-    private readonly input: TokenDistribution,
-    private readonly output: TokenDistribution,
+    readonly input: TokenDistribution,
+    readonly output: TokenDistribution,
   ) {
     this.meanInputTokens = input.mean;
     this.meanOutputTokens = output.mean;
@@ -177,6 +177,18 @@ class LengthPairs implements LengthModel {
     out.inputTokens = this.inputs[i];
     out.outputTokens = this.outputs[i];
   }
+}
+
+/**
+ * The input and output distributions when `lengths` draws them independently, both log-normal: a hot
+ * loop can then call Lognormal.sample itself (the same draws in the same order) instead of going
+ * through the length model.
+ */
+export function lognormalLengths(lengths: LengthModel): { input: Lognormal; output: Lognormal } | undefined {
+  if (lengths instanceof IndependentLengths && lengths.input instanceof Lognormal && lengths.output instanceof Lognormal) {
+    return { input: lengths.input, output: lengths.output };
+  }
+  return undefined;
 }
 
 export function independentLengths(input: TokenDistribution, output: TokenDistribution): LengthModel {

@@ -1,9 +1,9 @@
 import { InputError } from '../errors.js';
-import type { Distribution, LengthModel, TokenDistribution } from './lengths.js';
+import { Lognormal, lognormalLengths, type Distribution, type LengthModel, type TokenDistribution } from './lengths.js';
 import { ArrivalProcess, type RateProfile } from './profile.js';
 import { reserveBlocks, type RequestRecord, type RequestSource } from './request.js';
 import { Rng } from './rng.js';
-import { ENTRY_NUMBERS, ENTRY_SLOT, TurnQueue } from './turnQueue.js';
+import { ENTRY_KEY, ENTRY_NUMBERS, ENTRY_SLOT, TurnQueue } from './turnQueue.js';
 
 /**
  * Sessions of turns: each turn's prompt is the whole conversation so far (system prompt, earlier user
@@ -66,6 +66,10 @@ class StreamState {
   readonly channelIndex: number;
   /** Leading blocks of every prompt that belong to the shared system prompt. */
   readonly systemPromptBlocks: number;
+  /** The usual log-normal input, output and think time, called directly (or null: ask `lengths`). */
+  readonly lognormalInput: Lognormal | null = null;
+  readonly lognormalOutput: Lognormal | null = null;
+  readonly lognormalThink: Lognormal | null = null;
 
   constructor(stream: SyntheticStream, rng: Rng, arrivals: ArrivalProcess, modelIndex: number, channelIndex: number, blockTokens: number) {
     this.rng = rng;
@@ -75,6 +79,12 @@ class StreamState {
     this.modelIndex = modelIndex;
     this.channelIndex = channelIndex;
     this.systemPromptBlocks = stream.conversation ? Math.floor(stream.conversation.systemPromptTokens / blockTokens) : 0;
+    const lognormal = lognormalLengths(stream.lengths);
+    if (lognormal) {
+      this.lognormalInput = lognormal.input;
+      this.lognormalOutput = lognormal.output;
+    }
+    if (stream.conversation?.thinkSeconds instanceof Lognormal) this.lognormalThink = stream.conversation.thinkSeconds;
   }
 }
 
@@ -97,7 +107,8 @@ export class SyntheticSource implements RequestSource {
   /** A new session's state for its first turn. */
   private readonly opening = new Float64Array(ENTRY_NUMBERS);
   /** Slots of open sessions (ids that order pending turns with equal times), reused last-freed first. */
-  private freeSlots: number[] = [];
+  private freeSlots = new Int32Array(64);
+  private freeCount = 0;
   private slotCount = 0;
   private sessionsStarted = 0;
   private readonly lengthScratch = { inputTokens: 0, outputTokens: 0 };
@@ -145,9 +156,10 @@ export class SyntheticSource implements RequestSource {
         const arrivalSeconds = this.firstSessionSeconds;
         this.nextSessionSeconds[stream] = this.streams[stream].arrivals.next();
         this.findFirstSession();
-        if (this.emitTurn(this.openSession(stream), 0, arrivalSeconds, out)) return true;
+        this.openSession(stream, arrivalSeconds);
+        if (this.emitTurn(this.opening, 0, out)) return true;
       } else if (pendingSeconds === Number.POSITIVE_INFINITY) return false;
-      else if (this.emitTurn(this.pending.entries, this.pending.pop(), pendingSeconds, out)) return true;
+      else if (this.emitTurn(this.pending.entries, this.pending.pop(), out)) return true;
     }
   }
 
@@ -164,12 +176,13 @@ export class SyntheticSource implements RequestSource {
     this.firstSessionStream = stream;
   }
 
-  /** Starts a session of the stream in `opening` and returns it. */
-  private openSession(stream: number): Float64Array {
+  /** Starts a session of the stream in `opening`, its first turn at `arrivalSeconds`. */
+  private openSession(stream: number, arrivalSeconds: number): void {
     const st = this.streams[stream];
     const rng = st.rng;
     const state = this.opening;
-    state[ENTRY_SLOT] = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.slotCount++;
+    state[ENTRY_KEY] = arrivalSeconds;
+    state[ENTRY_SLOT] = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.slotCount++;
     state[STREAM] = stream;
     state[NUMBER] = this.sessionsStarted++;
     const c = st.conversation;
@@ -178,26 +191,45 @@ export class SyntheticSource implements RequestSource {
     state[TURNS_LEFT] = c ? Math.max(1, c.turns.sample(rng)) | 0 : 1;
     const variant = c && c.systemPromptVariants > 1 ? rng.nextInt(c.systemPromptVariants) | 0 : 0;
     state[VARIANT_KEY] = (st.modelIndex * 1024 + variant + 1) * BLOCKS_PER_KEY_SPACE;
-    return state;
   }
 
-  /** Fills `out` with the session's next turn and schedules the one after; false if the session ended. */
-  private emitTurn(state: Float64Array, at: number, arrivalSeconds: number, out: RequestRecord): boolean {
+  private closeSession(slot: number): void {
+    if (this.freeCount === this.freeSlots.length) {
+      const grown = new Int32Array(this.freeCount * 2);
+      grown.set(this.freeSlots);
+      this.freeSlots = grown;
+    }
+    this.freeSlots[this.freeCount++] = slot;
+  }
+
+  /**
+   * Fills `out` with the next turn of the session at state[at...] (due at state[at + ENTRY_KEY]) and
+   * schedules the one after; false if the session ended instead.
+   */
+  private emitTurn(state: Float64Array, at: number, out: RequestRecord): boolean {
+    const arrivalSeconds = state[at + ENTRY_KEY];
     const st = this.streams[state[at + STREAM]];
     const rng = st.rng;
     const c = st.conversation;
-    const lengths = this.lengthScratch;
-    st.lengths.sample(rng, lengths);
+    let newTokens: number;
+    let outputTokens: number;
+    if (st.lognormalInput !== null && st.lognormalOutput !== null) {
+      newTokens = st.lognormalInput.sample(rng);
+      outputTokens = st.lognormalOutput.sample(rng);
+    } else {
+      st.lengths.sample(rng, this.lengthScratch);
+      newTokens = this.lengthScratch.inputTokens;
+      outputTokens = this.lengthScratch.outputTokens;
+    }
     const context = state[at + CONTEXT];
-    let inputTokens = context + lengths.inputTokens;
+    let inputTokens = context + newTokens;
     if (c && inputTokens > c.maxContextTokens) {
       if (context > c.systemPromptTokens) {
-        this.freeSlots.push(state[at + ENTRY_SLOT]);
+        this.closeSession(state[at + ENTRY_SLOT]);
         return false;
       }
       inputTokens = c.maxContextTokens;
     }
-    const outputTokens = lengths.outputTokens;
     out.arrivalSeconds = arrivalSeconds;
     out.modelIndex = st.modelIndex;
     out.channelIndex = st.channelIndex;
@@ -218,7 +250,8 @@ export class SyntheticSource implements RequestSource {
     out.blockTokens = blockTokens;
     const turnsLeft = (state[at + TURNS_LEFT] - 1) | 0;
     if (turnsLeft > 0 && c) {
-      const nextSeconds = arrivalSeconds + c.thinkSeconds.sample(rng);
+      const thinkSeconds = st.lognormalThink !== null ? st.lognormalThink.sample(rng) : c.thinkSeconds.sample(rng);
+      const nextSeconds = arrivalSeconds + thinkSeconds;
       if (nextSeconds < this.endSeconds) {
         const to = this.pending.push(nextSeconds, state[at + ENTRY_SLOT]);
         const entries = this.pending.entries;
@@ -230,7 +263,7 @@ export class SyntheticSource implements RequestSource {
         return true;
       }
     }
-    this.freeSlots.push(state[at + ENTRY_SLOT]);
+    this.closeSession(state[at + ENTRY_SLOT]);
     return true;
   }
 }

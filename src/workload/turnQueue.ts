@@ -4,6 +4,7 @@ import { MinHeap } from './minHeap.js';
 export const ENTRY_NUMBERS = 8;
 const KEY = 0;
 const SLOT = 1;
+export const ENTRY_KEY = KEY;
 export const ENTRY_SLOT = SLOT;
 const CHUNK_ENTRIES = 8;
 const CHUNK_NUMBERS = CHUNK_ENTRIES * ENTRY_NUMBERS;
