@@ -93,44 +93,37 @@ export class TurnQueue {
 
   /** Removes the smallest entry and returns its offset (call peekKey first). */
   pop(): number {
-    const keys = this.heapKeys;
-    const offsets = this.heapOffsets;
-    const pool = this.pool;
-    const top = offsets[0];
+    const top = this.heapOffsets[0];
     const last = --this.heapSize;
-    if (last > 0) {
-      const key = keys[last];
-      const offset = offsets[last];
-      const slot = pool[offset + SLOT];
-      let pos = 0;
-      for (;;) {
-        let child = 2 * pos + 1;
-        if (child >= last) break;
-        const right = child + 1;
-        if (right < last && (keys[right] < keys[child] || (keys[right] === keys[child] && pool[offsets[right] + SLOT] < pool[offsets[child] + SLOT]))) {
-          child = right;
-        }
-        const ck = keys[child];
-        if (ck > key || (ck === key && pool[offsets[child] + SLOT] > slot)) break;
-        keys[pos] = ck;
-        offsets[pos] = offsets[child];
-        pos = child;
-      }
-      keys[pos] = key;
-      offsets[pos] = offset;
-    }
+    if (last > 0) this.siftDown(0, this.heapKeys[last], this.heapOffsets[last], last);
     return top;
   }
 
-  private heapPush(key: number, offset: number): void {
-    if (this.heapSize === this.heapKeys.length) {
-      const keys = new Float64Array(this.heapSize * 2);
-      keys.set(this.heapKeys);
-      this.heapKeys = keys;
-      const offsets = new Int32Array(this.heapSize * 2);
-      offsets.set(this.heapOffsets);
-      this.heapOffsets = offsets;
+  /** Places (key, offset) in the hole at `pos` of a heap of `size` entries, moving smaller children up. */
+  private siftDown(pos: number, key: number, offset: number, size: number): void {
+    const keys = this.heapKeys;
+    const offsets = this.heapOffsets;
+    const pool = this.pool;
+    const slot = pool[offset + SLOT];
+    for (;;) {
+      let child = 2 * pos + 1;
+      if (child >= size) break;
+      const right = child + 1;
+      if (right < size && (keys[right] < keys[child] || (keys[right] === keys[child] && pool[offsets[right] + SLOT] < pool[offsets[child] + SLOT]))) {
+        child = right;
+      }
+      const ck = keys[child];
+      if (ck > key || (ck === key && pool[offsets[child] + SLOT] > slot)) break;
+      keys[pos] = ck;
+      offsets[pos] = offsets[child];
+      pos = child;
     }
+    keys[pos] = key;
+    offsets[pos] = offset;
+  }
+
+  private heapPush(key: number, offset: number): void {
+    if (this.heapSize === this.heapKeys.length) this.growHeap(this.heapSize + 1);
     const keys = this.heapKeys;
     const offsets = this.heapOffsets;
     const pool = this.pool;
@@ -156,12 +149,22 @@ export class TurnQueue {
       else if (this.far.size > 0) this.currentBucket = Math.floor(this.far.peekKey() * this.bucketsPerSecond);
       else return;
       const position = this.currentBucket & this.ringMask;
-      const pool = this.pool;
+      // Copy the bucket's keys in a tight loop (their cache misses overlap), then heapify in cache.
+      let n = 0;
       for (let chunk = this.heads[position]; chunk >= 0; chunk = this.chunkNext[chunk]) {
         const fill = this.chunkFill[chunk];
-        for (let i = 0, offset = chunk * CHUNK_NUMBERS; i < fill; i++, offset += ENTRY_NUMBERS) this.heapPush(pool[offset + KEY], offset);
-        this.ringCount -= fill;
+        if (n + fill > this.heapKeys.length) this.growHeap(n + fill);
+        const keys = this.heapKeys;
+        const offsets = this.heapOffsets;
+        const pool = this.pool;
+        for (let i = 0, offset = chunk * CHUNK_NUMBERS; i < fill; i++, offset += ENTRY_NUMBERS, n++) {
+          keys[n] = pool[offset + KEY];
+          offsets[n] = offset;
+        }
       }
+      this.ringCount -= n;
+      this.heapSize = n;
+      for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i, this.heapKeys[i], this.heapOffsets[i], n);
       while (this.far.size > 0 && Math.floor(this.far.peekKey() * this.bucketsPerSecond) <= this.currentBucket) {
         const key = this.far.peekKey();
         const from = this.far.pop() * CHUNK_NUMBERS;
@@ -172,6 +175,17 @@ export class TurnQueue {
         this.heapPush(key, to);
       }
     }
+  }
+
+  private growHeap(atLeast: number): void {
+    let n = this.heapKeys.length * 2;
+    while (n < atLeast) n *= 2;
+    const keys = new Float64Array(n);
+    keys.set(this.heapKeys);
+    this.heapKeys = keys;
+    const offsets = new Int32Array(n);
+    offsets.set(this.heapOffsets);
+    this.heapOffsets = offsets;
   }
 
   /** Appends an entry to a ring bucket's newest chunk (a new one when full); returns its offset. */
