@@ -99,10 +99,42 @@ export class Rng {
     return this.pairNormal;
   }
 
+  /** Sets pairNormal and spareNormal from u = nextFloat() (again while 0) and v = nextFloat(). */
   private drawPair(): void {
+    // The nextFloat() steps written out with the state in locals: one load and store of the state per
+    // pair, and a function V8 keeps out of line, so the normal() inlined at each call site stays small.
+    const s = this.state;
+    let s0 = s[0];
+    let s1 = s[1];
+    let s2 = s[2];
+    let s3 = s[3];
     let u = 0;
-    while (u === 0) u = this.nextFloat();
-    const v = this.nextFloat();
+    let v = -1;
+    while (v < 0) {
+      const hi = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 5;
+      let t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      const lo = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 6;
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      const x = (hi * 67108864 + lo) / 9007199254740992;
+      if (u === 0) u = x;
+      else v = x;
+    }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
     const r = Math.sqrt(-2 * Math.log(u));
     this.spareNormal = r * Math.sin(2 * Math.PI * v);
     this.pairNormal = r * Math.cos(2 * Math.PI * v);
