@@ -44,8 +44,18 @@ export class Lognormal implements Distribution {
 
   sample(rng: Rng): number {
     const x = Math.exp(this.mu + this.sigma * rng.normal());
-    return this.rounded ? Math.min(this.max, Math.max(this.min, Math.round(x))) : x;
+    return this.rounded ? Math.min(this.max, Math.max(this.min, roundNonNegative(x))) : x;
   }
+}
+
+/**
+ * Math.round(x) for x ≥ 0 (or NaN), without Math.round's branch on the fraction, which random
+ * fractions mispredict half the time. Below 2^52, x − floor(x) is exact (Sterbenz) and
+ * floor(2·(x − floor(x))) is 1 exactly when the fraction is ≥ 0.5; from 2^52 on, x is whole.
+ */
+function roundNonNegative(x: number): number {
+  const whole = Math.floor(x);
+  return x < 4503599627370496 ? whole + Math.floor(2 * (x - whole)) : x;
 }
 
 class Fixed implements Distribution {
