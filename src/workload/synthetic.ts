@@ -156,7 +156,8 @@ export class SyntheticSource implements RequestSource {
         const arrivalSeconds = this.firstSessionSeconds;
         this.nextSessionSeconds[stream] = this.streams[stream].arrivals.next();
         this.findFirstSession();
-        this.openSession(stream, arrivalSeconds);
+        this.opening[ENTRY_KEY] = arrivalSeconds;
+        this.openSession(stream);
         if (this.emitTurn(this.opening, 0, out)) return true;
       } else if (pendingSeconds === Number.POSITIVE_INFINITY) return false;
       else if (this.emitTurn(this.pending.entries, this.pending.pop(), out)) return true;
@@ -176,12 +177,11 @@ export class SyntheticSource implements RequestSource {
     this.firstSessionStream = stream;
   }
 
-  /** Starts a session of the stream in `opening`, its first turn at `arrivalSeconds`. */
-  private openSession(stream: number, arrivalSeconds: number): void {
+  /** Starts a session of the stream in `opening` (the caller sets its first turn's time). */
+  private openSession(stream: number): void {
     const st = this.streams[stream];
     const rng = st.rng;
     const state = this.opening;
-    state[ENTRY_KEY] = arrivalSeconds;
     state[ENTRY_SLOT] = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.slotCount++;
     state[STREAM] = stream;
     state[NUMBER] = this.sessionsStarted++;
