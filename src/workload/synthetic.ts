@@ -3,7 +3,7 @@ import { Lognormal, lognormalLengths, type Distribution, type LengthModel, type 
 import { ArrivalProcess, type RateProfile } from './profile.js';
 import { reserveBlocks, type RequestRecord, type RequestSource } from './request.js';
 import { Rng } from './rng.js';
-import { ENTRY_KEY, ENTRY_NUMBERS, ENTRY_SLOT, TurnQueue } from './turnQueue.js';
+import { SLOT_NUMBERS, TurnQueue } from './turnQueue.js';
 
 /**
  * Sessions of turns: each turn's prompt is the whole conversation so far (system prompt, earlier user
@@ -47,14 +47,16 @@ export interface SyntheticWorkloadConfig {
 /** Block keys: sessions get positive keys (session+1)·2^21 + block, shared system prompts negative ones. */
 const BLOCKS_PER_KEY_SPACE = 2097152; // 2^21 blocks per session or system prompt
 
-// A session's state between turns, kept in its TurnQueue entry (numbers 0 and 1 are the queue's).
-const STREAM = 2;
-const NUMBER = 3;
+// An open session's numbers in its slot's line of `sessions` (SLOT_NUMBERS per slot: one cache line).
+/** When its next turn is due; TurnQueue keeps a pending slot's key here. */
+const DUE = 0;
+const STREAM = 1;
+const NUMBER = 2;
 /** Tokens of the conversation so far: the next prompt starts with them. */
-const CONTEXT = 4;
-const TURNS_LEFT = 5;
+const CONTEXT = 3;
+const TURNS_LEFT = 4;
 /** The system prompt variant's key space, (model·1024 + variant + 1)·2^21. */
-const VARIANT_KEY = 6;
+const VARIANT_KEY = 5;
 
 /** What a turn needs of its stream, in one place (a stream's config is spread over several objects). */
 class StreamState {
@@ -104,9 +106,11 @@ export class SyntheticSource implements RequestSource {
   private firstSessionSeconds = Number.POSITIVE_INFINITY;
   private firstSessionStream = -1;
   private readonly pending: TurnQueue;
-  /** A new session's state for its first turn. */
-  private readonly opening = new Float64Array(ENTRY_NUMBERS);
-  /** Slots of open sessions (ids that order pending turns with equal times), reused last-freed first. */
+  /**
+   * Open sessions by slot, a line each. Slots are reused last-freed first; a slot also orders pending
+   * turns due at the same time.
+   */
+  private sessions = new Float64Array(64 * SLOT_NUMBERS);
   private freeSlots = new Int32Array(64);
   private freeCount = 0;
   private slotCount = 0;
@@ -150,17 +154,17 @@ export class SyntheticSource implements RequestSource {
   next(out: RequestRecord): boolean {
     for (;;) {
       // A pending turn wins a tie with a new session, as the earlier stream wins among sessions.
-      const pendingSeconds = this.pending.peekKey();
+      const pendingSeconds = this.pending.peekKey(this.sessions);
       if (this.firstSessionSeconds < pendingSeconds) {
         const stream = this.firstSessionStream;
         const arrivalSeconds = this.firstSessionSeconds;
         this.nextSessionSeconds[stream] = this.streams[stream].arrivals.next();
         this.findFirstSession();
-        this.opening[ENTRY_KEY] = arrivalSeconds;
-        this.openSession(stream);
-        if (this.emitTurn(this.opening, 0, out)) return true;
+        const slot = this.openSession(stream);
+        this.sessions[slot * SLOT_NUMBERS + DUE] = arrivalSeconds;
+        if (this.emitTurn(slot, out)) return true;
       } else if (pendingSeconds === Number.POSITIVE_INFINITY) return false;
-      else if (this.emitTurn(this.pending.entries, this.pending.pop(), out)) return true;
+      else if (this.emitTurn(this.pending.pop(), out)) return true;
     }
   }
 
@@ -177,20 +181,33 @@ export class SyntheticSource implements RequestSource {
     this.firstSessionStream = stream;
   }
 
-  /** Starts a session of the stream in `opening` (the caller sets its first turn's time). */
-  private openSession(stream: number): void {
+  /** Starts a session of the stream and returns its slot (the caller sets when its first turn is due). */
+  private openSession(stream: number): number {
     const st = this.streams[stream];
     const rng = st.rng;
-    const state = this.opening;
-    state[ENTRY_SLOT] = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.slotCount++;
-    state[STREAM] = stream;
-    state[NUMBER] = this.sessionsStarted++;
+    let slot: number;
+    if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
+    else {
+      slot = this.slotCount++;
+      if (this.slotCount * SLOT_NUMBERS > this.sessions.length) this.growSessions();
+    }
+    const at = slot * SLOT_NUMBERS;
+    const sessions = this.sessions;
+    sessions[at + STREAM] = stream;
+    sessions[at + NUMBER] = this.sessionsStarted++;
     const c = st.conversation;
-    state[CONTEXT] = c ? c.systemPromptTokens : 0;
+    sessions[at + CONTEXT] = c ? c.systemPromptTokens : 0;
     // `| 0` as when these were Int32Array fields: odd configured values still give the same numbers.
-    state[TURNS_LEFT] = c ? Math.max(1, c.turns.sample(rng)) | 0 : 1;
+    sessions[at + TURNS_LEFT] = c ? Math.max(1, c.turns.sample(rng)) | 0 : 1;
     const variant = c && c.systemPromptVariants > 1 ? rng.nextInt(c.systemPromptVariants) | 0 : 0;
-    state[VARIANT_KEY] = (st.modelIndex * 1024 + variant + 1) * BLOCKS_PER_KEY_SPACE;
+    sessions[at + VARIANT_KEY] = (st.modelIndex * 1024 + variant + 1) * BLOCKS_PER_KEY_SPACE;
+    return slot;
+  }
+
+  private growSessions(): void {
+    const sessions = new Float64Array(this.sessions.length * 2);
+    sessions.set(this.sessions);
+    this.sessions = sessions;
   }
 
   private closeSession(slot: number): void {
@@ -202,12 +219,11 @@ export class SyntheticSource implements RequestSource {
     this.freeSlots[this.freeCount++] = slot;
   }
 
-  /**
-   * Fills `out` with the next turn of the session at state[at...] (due at state[at + ENTRY_KEY]) and
-   * schedules the one after; false if the session ended instead.
-   */
-  private emitTurn(state: Float64Array, at: number, out: RequestRecord): boolean {
-    const arrivalSeconds = state[at + ENTRY_KEY];
+  /** Fills `out` with the session's turn that is due and schedules the next; false if the session ended instead. */
+  private emitTurn(slot: number, out: RequestRecord): boolean {
+    const state = this.sessions;
+    const at = slot * SLOT_NUMBERS;
+    const arrivalSeconds = state[at + DUE];
     const st = this.streams[state[at + STREAM]];
     const rng = st.rng;
     const c = st.conversation;
@@ -225,7 +241,7 @@ export class SyntheticSource implements RequestSource {
     let inputTokens = context + newTokens;
     if (c && inputTokens > c.maxContextTokens) {
       if (context > c.systemPromptTokens) {
-        this.closeSession(state[at + ENTRY_SLOT]);
+        this.closeSession(slot);
         return false;
       }
       inputTokens = c.maxContextTokens;
@@ -248,22 +264,18 @@ export class SyntheticSource implements RequestSource {
     for (let i = sharedBlocks; i < count; i++) ids[i] = sessionKey + i;
     out.blockCount = count;
     out.blockTokens = blockTokens;
+    state[at + CONTEXT] = inputTokens + outputTokens;
     const turnsLeft = (state[at + TURNS_LEFT] - 1) | 0;
+    state[at + TURNS_LEFT] = turnsLeft;
     if (turnsLeft > 0 && c) {
       const thinkSeconds = st.lognormalThink !== null ? st.lognormalThink.sample(rng) : c.thinkSeconds.sample(rng);
       const nextSeconds = arrivalSeconds + thinkSeconds;
       if (nextSeconds < this.endSeconds) {
-        const to = this.pending.push(nextSeconds, state[at + ENTRY_SLOT]);
-        const entries = this.pending.entries;
-        entries[to + STREAM] = state[at + STREAM];
-        entries[to + NUMBER] = sessionNumber;
-        entries[to + CONTEXT] = inputTokens + outputTokens;
-        entries[to + TURNS_LEFT] = turnsLeft;
-        entries[to + VARIANT_KEY] = variantKey;
+        this.pending.push(nextSeconds, slot, state);
         return true;
       }
     }
-    this.closeSession(state[at + ENTRY_SLOT]);
+    this.closeSession(slot);
     return true;
   }
 }
