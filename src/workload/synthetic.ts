@@ -281,13 +281,14 @@ export class SyntheticSource implements RequestSource {
 }
 
 /**
- * A queue sized so that a time bucket holds a handful of turns at the peak rate, over a horizon of
- * several mean think times (later turns wait in the queue's overflow heap, correct but slower).
+ * A queue whose time buckets hold a few dozen turns at the peak rate (loading a bucket then overlaps
+ * that many cache misses; finer buckets measured slower), over a horizon of several mean think times
+ * (later turns wait in the queue's overflow heap: correct, just slower).
  */
 function pendingTurnQueue(config: SyntheticWorkloadConfig): TurnQueue {
   const peakRate = config.profile.peakRatePerSecond;
   let bucketsPerSecond = 1;
-  while (bucketsPerSecond < 4096 && bucketsPerSecond * 16 < peakRate) bucketsPerSecond *= 2;
+  while (bucketsPerSecond < 4096 && bucketsPerSecond * 64 < peakRate) bucketsPerSecond *= 2;
   let horizonSeconds = 1;
   for (const s of config.streams) if (s.conversation) horizonSeconds = Math.max(horizonSeconds, 8 * s.conversation.thinkSeconds.mean);
   let ringBuckets = 1024;
