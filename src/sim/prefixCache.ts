@@ -13,12 +13,16 @@
  * always more recent than its extensions): nodes sit in an LRU order, a node is always behind its
  * descendants, and the least recent node (a leaf) loses blocks from its end.
  *
- * A day's cache is millions of blocks, far larger than the CPU caches, so the cost is the random
- * memory accesses per request, and the layout is chosen to need few: each node is one 64-byte record
- * (fields and its first INLINE_KEYS keys; longer runs keep the rest in a key arena), an index slot holds
- * key and node id side by side, and the LRU order is a ring of node ids where a touch appends the node
- * and leaves a tombstone at its previous place (a linked list would touch both neighbours). Typed
- * arrays throughout, so the cache is not millions of objects for the garbage collector.
+ * A day's cache is millions of blocks, far larger than the CPU caches, so what costs is the random
+ * memory accesses per request, and the layout is chosen to need few:
+ * - each node is one 64-byte record: its fields and its first key;
+ * - a run whose keys step evenly (first + step·i, as session and system-prompt blocks are numbered)
+ *   keeps just that; other runs keep their first INLINE_KEYS keys in the record and the rest in a key
+ *   arena;
+ * - an index slot holds key and node id side by side;
+ * - the LRU order is a ring of node ids where a touch appends the node and leaves a tombstone at its
+ *   previous place (a linked list would touch both neighbours).
+ * Typed arrays throughout, so the cache is not millions of objects for the garbage collector.
  */
 export class PrefixCache {
   readonly capacityTokens: number;
@@ -31,8 +35,9 @@ export class PrefixCache {
   private nodeKeys: Float64Array;
   private nodeCount = 0;
   private liveNodes = 0;
-  private freeIds: number[] = [];
-  /** Keys past a node's first INLINE_KEYS: node i owns arena[KEY_START, KEY_START + KEY_CAPACITY). */
+  /** Free node ids, linked through their PARENT field; -1 ends the list. */
+  private freeHead = -1;
+  /** Keys of EXPLICIT runs past their first INLINE_KEYS: node i owns arena[KEY_START, KEY_START + KEY_CAPACITY). */
   private arena: Float64Array;
   private arenaTop = 0;
   private arenaLive = 0;
@@ -46,6 +51,8 @@ export class PrefixCache {
   private ringCount = 0;
   /** Node ids on the current request's path, root first. */
   private path: Int32Array = new Int32Array(64);
+  /** A node's keys while it is split. */
+  private scratch: Float64Array = new Float64Array(64);
 
   /**
    * @param capacityTokens tokens of KV the cache holds; Infinity for an unbounded cache.
@@ -94,13 +101,15 @@ export class PrefixCache {
     }
     // Only the matched part of the last node is touched: split off the rest.
     let last = pathLength > 0 ? path[pathLength - 1] : -1;
+    let split = false;
     if (last >= 0 && offset < fields[last * FIELDS + LENGTH]) {
       last = this.splitHead(last, offset);
       path[pathLength - 1] = last;
+      split = true;
     }
     // Touch the path, deepest first, so each node ends up behind its descendants.
     for (let i = pathLength - 1; i >= 0; i--) this.touch(path[i]);
-    if (matched < blockCount) this.insertRun(keys, matched, blockCount, tokens, last, pathLength);
+    if (matched < blockCount) this.insertRun(keys, matched, blockCount, tokens, last, pathLength, split);
     return matched;
   }
 
@@ -123,16 +132,22 @@ export class PrefixCache {
 
   /** How many of the node's leading keys equal keys[from, blockCount), in order. */
   private matchRun(node: number, length: number, keys: Float64Array, from: number, blockCount: number): number {
+    const most = length < blockCount - from ? length : blockCount - from;
+    const step = this.nodeFields[node * FIELDS + STEP];
     const nodeKeys = this.nodeKeys;
     const inline = node * KEYS + FIRST_KEY;
-    const inlineLength = length < INLINE_KEYS ? length : INLINE_KEYS;
-    const most = blockCount - from;
     let offset = 0;
-    while (offset < inlineLength && offset < most && nodeKeys[inline + offset] === keys[from + offset]) offset++;
+    if (step !== EXPLICIT) {
+      const first = nodeKeys[inline];
+      while (offset < most && keys[from + offset] === first + step * offset) offset++;
+      return offset;
+    }
+    const inlineMost = most < INLINE_KEYS ? most : INLINE_KEYS;
+    while (offset < inlineMost && nodeKeys[inline + offset] === keys[from + offset]) offset++;
     if (offset === INLINE_KEYS) {
       const arena = this.arena;
       const base = this.nodeFields[node * FIELDS + KEY_START] - INLINE_KEYS;
-      while (offset < length && offset < most && arena[base + offset] === keys[from + offset]) offset++;
+      while (offset < most && arena[base + offset] === keys[from + offset]) offset++;
     }
     return offset;
   }
@@ -185,7 +200,7 @@ export class PrefixCache {
   /**
    * Drops the tombstones, in place while live entries fill at most a quarter of the ring (so a
    * compaction, which rewrites every live node's RING_POS, comes at most once per three touches per
-   * node), else into a ring twice as large.
+   * node), else into a larger ring.
    */
   private compactRing(): void {
     const old = this.ring;
@@ -210,8 +225,11 @@ export class PrefixCache {
     this.ringCount = (write - writeStart) & writeMask; // live entries are fewer than the ring's size
   }
 
-  /** Stores keys[from, to) below `parent` (-1: a new root), evicting older blocks for room. */
-  private insertRun(keys: Float64Array, from: number, to: number, tokens: number, parent: number, pathLength: number): void {
+  /**
+   * Stores keys[from, to) below `parent` (-1: a new root; else the last of the `pathLength` nodes the
+   * request walked, `split` off a longer node), evicting older blocks for room.
+   */
+  private insertRun(keys: Float64Array, from: number, to: number, tokens: number, parent: number, pathLength: number, split: boolean): void {
     // Room first: the path is at the ring's end now, so the least recent node is older, and a leaf.
     let count = to - from;
     while (this.usedTokens + count * tokens > this.capacityTokens) {
@@ -222,19 +240,17 @@ export class PrefixCache {
     const room = Math.floor((this.capacityTokens - this.usedTokens) / tokens);
     if (room < count) count = room; // smaller than one request: keep its leading blocks
     if (count <= 0) return;
-    const fields = this.nodeFields;
+    // A leaf on the path has this request's block size and is its first key's node in the index,
+    // unless its split-off tail starts with the same key (keys that are not chained).
     if (
       parent >= 0 &&
-      fields[parent * FIELDS + CHILDREN] === 0 &&
-      fields[parent * FIELDS + BLOCK_TOKENS] === tokens &&
-      this.starts.get(this.nodeKeys[parent * KEYS + FIRST_KEY]) === parent
+      this.nodeFields[parent * FIELDS + CHILDREN] === 0 &&
+      (!split || this.starts.get(this.nodeKeys[parent * KEYS + FIRST_KEY]) === parent)
     ) {
       // A leaf that this request extends (the next turn of a conversation): append in place.
       this.append(parent, keys, from, from + count);
     } else {
-      const node = this.newNode(2 * count, tokens, parent); // room for the next turn to append
-      this.writeKeys(node, 0, keys, from, from + count);
-      this.nodeFields[node * FIELDS + LENGTH] = count;
+      const node = this.newNode(keys, from, from + count, 2 * count, tokens, parent); // room for the next turn
       if (parent >= 0) this.nodeFields[parent * FIELDS + CHILDREN]++;
       this.starts.set(keys[from], node);
       // Deeper than every node on the path, so evicted before them: in front of the path, whose
@@ -259,13 +275,13 @@ export class PrefixCache {
     this.ring[this.ringFront] = TOMBSTONE;
     this.ringFront = (this.ringFront + 1) & this.ringMask;
     this.ringCount--;
-    fields[at + RING_POS] = -1;
     this.starts.deleteIfMapsTo(this.nodeKeys[node * KEYS + FIRST_KEY], node);
     const parent = fields[at + PARENT];
     if (parent >= 0) fields[parent * FIELDS + CHILDREN]--;
     this.arenaLive -= fields[at + KEY_CAPACITY];
     fields[at + KEY_CAPACITY] = 0;
-    this.freeIds.push(node);
+    fields[at + PARENT] = this.freeHead;
+    this.freeHead = node;
     this.liveNodes--;
   }
 
@@ -275,43 +291,90 @@ export class PrefixCache {
    * The caller touches the head.
    */
   private splitHead(node: number, headLength: number): number {
-    const head = this.newNode(headLength, this.nodeFields[node * FIELDS + BLOCK_TOKENS], this.nodeFields[node * FIELDS + PARENT]);
     const length = this.nodeFields[node * FIELDS + LENGTH];
-    for (let i = 0; i < headLength; i++) this.setKey(head, i, this.keyAt(node, i));
-    for (let i = headLength; i < length; i++) this.setKey(node, i - headLength, this.keyAt(node, i));
+    if (this.scratch.length < length) this.scratch = new Float64Array(2 * length);
+    const keys = this.scratch;
+    for (let i = 0; i < length; i++) keys[i] = this.keyAt(node, i);
+    const head = this.newNode(keys, 0, headLength, headLength, this.nodeFields[node * FIELDS + BLOCK_TOKENS], this.nodeFields[node * FIELDS + PARENT]);
+    this.setKeys(node, keys, headLength, length);
     const fields = this.nodeFields; // after newNode, which may grow the records
-    fields[head * FIELDS + LENGTH] = headLength;
     fields[head * FIELDS + CHILDREN] = 1;
     fields[node * FIELDS + LENGTH] = length - headLength;
     fields[node * FIELDS + PARENT] = head;
-    this.starts.set(this.nodeKeys[head * KEYS + FIRST_KEY], head);
-    this.starts.set(this.nodeKeys[node * KEYS + FIRST_KEY], node);
+    this.starts.set(keys[0], head);
+    this.starts.set(keys[headLength], node);
     return head;
   }
 
   private append(node: number, keys: Float64Array, from: number, to: number): void {
     const fields = this.nodeFields;
-    const length = fields[node * FIELDS + LENGTH];
+    const at = node * FIELDS;
+    const length = fields[at + LENGTH];
     const needed = length + (to - from);
-    const oldCapacity = fields[node * FIELDS + KEY_CAPACITY];
+    const step = fields[at + STEP];
+    if (step !== EXPLICIT) {
+      // A one-key run takes the step of its continuation.
+      const first = this.nodeKeys[node * KEYS + FIRST_KEY];
+      const next = length === 1 ? stepOf(first, keys[from]) : step;
+      if (next !== EXPLICIT && continues(first, next, length, keys, from, to)) {
+        fields[at + STEP] = next;
+        fields[at + LENGTH] = needed;
+        return;
+      }
+      // The keys stop stepping evenly: spell the run out, with room for the next turn.
+      this.spellOut(node, length, 2 * needed);
+    }
+    const oldCapacity = fields[at + KEY_CAPACITY];
     if (needed - INLINE_KEYS > oldCapacity) {
       // Double the node's whole capacity, as a fresh node with room for its next turn would have.
       const capacity = Math.max(needed, 2 * (oldCapacity + INLINE_KEYS)) - INLINE_KEYS;
       const start = this.allocateKeys(capacity);
       const moving = length - INLINE_KEYS;
       if (moving > 0) {
-        const oldStart = fields[node * FIELDS + KEY_START]; // read after allocateKeys, which may compact
+        const oldStart = fields[at + KEY_START]; // read after allocateKeys, which may compact
         this.arena.copyWithin(start, oldStart, oldStart + moving);
       }
       this.arenaLive -= oldCapacity;
-      fields[node * FIELDS + KEY_START] = start;
-      fields[node * FIELDS + KEY_CAPACITY] = capacity;
+      fields[at + KEY_START] = start;
+      fields[at + KEY_CAPACITY] = capacity;
     }
     this.writeKeys(node, length, keys, from, to);
-    fields[node * FIELDS + LENGTH] = needed;
+    fields[at + LENGTH] = needed;
   }
 
-  /** Writes keys[from, to) as the node's keys from `at` on (its capacity must suffice). */
+  /** Turns a stepping run of `length` keys into an EXPLICIT one with room for `capacity` keys. */
+  private spellOut(node: number, length: number, capacity: number): void {
+    const first = this.nodeKeys[node * KEYS + FIRST_KEY];
+    const step = this.nodeFields[node * FIELDS + STEP];
+    const overflow = capacity - INLINE_KEYS;
+    if (overflow > this.nodeFields[node * FIELDS + KEY_CAPACITY]) {
+      this.arenaLive -= this.nodeFields[node * FIELDS + KEY_CAPACITY];
+      this.nodeFields[node * FIELDS + KEY_CAPACITY] = 0; // nothing to move if the arena compacts
+      this.nodeFields[node * FIELDS + KEY_START] = this.allocateKeys(overflow);
+      this.nodeFields[node * FIELDS + KEY_CAPACITY] = overflow;
+    }
+    this.nodeFields[node * FIELDS + STEP] = EXPLICIT;
+    for (let i = 0; i < length; i++) this.setKey(node, i, first + step * i);
+  }
+
+  /** Makes keys[from, to) the node's keys, stepping if they do, else spelled out. */
+  private setKeys(node: number, keys: Float64Array, from: number, to: number): void {
+    const step = stepOfRun(keys, from, to);
+    if (step !== EXPLICIT) {
+      this.arenaLive -= this.nodeFields[node * FIELDS + KEY_CAPACITY];
+      this.nodeFields[node * FIELDS + KEY_CAPACITY] = 0;
+      this.nodeFields[node * FIELDS + STEP] = step;
+      this.nodeKeys[node * KEYS + FIRST_KEY] = keys[from];
+      return;
+    }
+    if (this.nodeFields[node * FIELDS + STEP] !== EXPLICIT) this.spellOut(node, 0, to - from);
+    else if (to - from - INLINE_KEYS > this.nodeFields[node * FIELDS + KEY_CAPACITY]) {
+      this.spellOut(node, 0, to - from);
+    }
+    this.writeKeys(node, 0, keys, from, to);
+  }
+
+  /** Writes keys[from, to) as an EXPLICIT node's keys from `at` on (its capacity must suffice). */
   private writeKeys(node: number, at: number, keys: Float64Array, from: number, to: number): void {
     const nodeKeys = this.nodeKeys;
     const inline = node * KEYS + FIRST_KEY;
@@ -324,6 +387,8 @@ export class PrefixCache {
   }
 
   private keyAt(node: number, i: number): number {
+    const step = this.nodeFields[node * FIELDS + STEP];
+    if (step !== EXPLICIT) return this.nodeKeys[node * KEYS + FIRST_KEY] + step * i;
     return i < INLINE_KEYS ? this.nodeKeys[node * KEYS + FIRST_KEY + i] : this.arena[this.nodeFields[node * FIELDS + KEY_START] + i - INLINE_KEYS];
   }
 
@@ -332,16 +397,20 @@ export class PrefixCache {
     else this.arena[this.nodeFields[node * FIELDS + KEY_START] + i - INLINE_KEYS] = key;
   }
 
-  /** A node with room for `keyCapacity` keys, not yet in the ring. */
-  private newNode(keyCapacity: number, blockTokens: number, parent: number): number {
-    let id: number;
-    if (this.freeIds.length > 0) id = this.freeIds.pop() as number;
+  /**
+   * A node holding keys[from, to), not yet in the ring or the index; `keyCapacity` is the room it
+   * gets if its keys must be spelled out.
+   */
+  private newNode(keys: Float64Array, from: number, to: number, keyCapacity: number, blockTokens: number, parent: number): number {
+    let id = this.freeHead;
+    if (id >= 0) this.freeHead = this.nodeFields[id * FIELDS + PARENT];
     else {
       if ((this.nodeCount + 1) * FIELDS > this.nodeFields.length) this.growNodes();
       id = this.nodeCount++;
     }
     this.liveNodes++;
-    const overflow = keyCapacity - INLINE_KEYS;
+    const step = stepOfRun(keys, from, to);
+    const overflow = step === EXPLICIT ? keyCapacity - INLINE_KEYS : 0;
     // A free or fresh record has KEY_CAPACITY 0, so an arena compaction below skips it.
     const start = overflow > 0 ? this.allocateKeys(overflow) : 0;
     const fields = this.nodeFields;
@@ -349,10 +418,13 @@ export class PrefixCache {
     fields[at + PARENT] = parent;
     fields[at + CHILDREN] = 0;
     fields[at + RING_POS] = -1;
-    fields[at + LENGTH] = 0;
+    fields[at + LENGTH] = to - from;
     fields[at + BLOCK_TOKENS] = blockTokens;
     fields[at + KEY_START] = start;
     fields[at + KEY_CAPACITY] = overflow > 0 ? overflow : 0;
+    fields[at + STEP] = step;
+    if (step !== EXPLICIT) this.nodeKeys[id * KEYS + FIRST_KEY] = keys[from];
+    else this.writeKeys(id, 0, keys, from, to);
     return id;
   }
 
@@ -402,13 +474,35 @@ const CHILDREN = 1;
 const RING_POS = 2;
 const LENGTH = 3;
 const BLOCK_TOKENS = 4;
-/** Where keys INLINE_KEYS.. live in the arena, and room there (0 when none, or the node is free). */
+/** An EXPLICIT run's keys INLINE_KEYS.. in the arena, and room there (0 when none, or the node is free). */
 const KEY_START = 5;
 const KEY_CAPACITY = 6;
-/** Float64 index of the first inline key (after the 8 int32 fields). */
+/** Key i of the run is first + STEP·i exactly, or STEP is EXPLICIT and the keys are stored. */
+const STEP = 7;
+const EXPLICIT = 0;
+/** Float64 index of the first key (after the 8 int32 fields). */
 const FIRST_KEY = 4;
 const INLINE_KEYS = KEYS - FIRST_KEY;
 const TOMBSTONE = -1;
+
+/** The step from `first` to `next` if it is a nonzero int32 that reproduces `next` exactly, else EXPLICIT. */
+function stepOf(first: number, next: number): number {
+  const step = next - first;
+  return step === (step | 0) && first + step === next ? step : EXPLICIT;
+}
+
+/** The step of keys[from, to) if key i is exactly keys[from] + step·i, else EXPLICIT. */
+function stepOfRun(keys: Float64Array, from: number, to: number): number {
+  if (to - from < 2) return 1; // any step describes one key
+  const step = stepOf(keys[from], keys[from + 1]);
+  return step !== EXPLICIT && continues(keys[from], step, 2, keys, from + 2, to) ? step : EXPLICIT;
+}
+
+/** Whether keys[from, to) are keys length, length + 1, ... of the run first + step·i. */
+function continues(first: number, step: number, length: number, keys: Float64Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (keys[i] !== first + step * (length + i - from)) return false;
+  return true;
+}
 
 function growInt32(a: Int32Array, n: number): Int32Array {
   const b = new Int32Array(n);
