@@ -4,6 +4,7 @@ import { EV_DECODE_SEGMENT_END, type SimContext } from './context.js';
 import { growI32 } from './eventQueue.js';
 import { DECODE, F } from './metrics.js';
 import { ACTIVE, DRAINING, GONE, Pool, type UnitBase } from './pool.js';
+import { F64_PER_SLOT, I32_PER_SLOT, R_INPUT, R_JOIN_STEP, R_OUTPUT, R_RANK, R_UNIT } from './requestTable.js';
 import type { DecodeLoad } from './stepTime.js';
 
 /**
@@ -73,9 +74,9 @@ export class DecodePool extends Pool<DecodeUnit> {
   /** A request whose KV has arrived: placed on a GPU, or queued until one has room. */
   admit(slot: number, nowSeconds: number): void {
     if (this.waitingCount === 0 && this.place(slot, nowSeconds)) return;
-    const requests = this.ctx.requests;
-    requests.next[slot] = -1;
-    if (this.waitingTail >= 0) requests.next[this.waitingTail] = slot;
+    const next = this.ctx.requests.next;
+    next[slot] = -1;
+    if (this.waitingTail >= 0) next[this.waitingTail] = slot;
     else this.waitingHead = slot;
     this.waitingTail = slot;
     this.waitingCount++;
@@ -84,7 +85,8 @@ export class DecodePool extends Pool<DecodeUnit> {
 
   segmentEnded(unitIndex: number, nowSeconds: number): void {
     const unit = this.units[unitIndex];
-    const requests = this.ctx.requests;
+    const i32 = this.ctx.requests.i32;
+    const f64 = this.ctx.requests.f64;
     const metrics = this.ctx.metrics;
     const steps = unit.segmentSteps;
     const active = unit.completions.length;
@@ -100,13 +102,14 @@ export class DecodePool extends Pool<DecodeUnit> {
     unit.segmentSteps = 0;
     unit.eventHandle = -1;
     const completions = unit.completions;
-    let due = completions.takeDue(unit.step, requests.next);
+    const links = this.ctx.requests.next;
+    let due = completions.takeDue(unit.step, links);
     while (due >= 0) {
       const slot = due;
-      due = requests.next[slot];
+      due = links[slot];
       if (this.tokensPerStep !== 1) {
         // The last step was partly used: take back the tokens counted beyond the answer's end.
-        const decodeTokens = requests.outputTokens[slot] - 1;
+        const decodeTokens = i32[slot * I32_PER_SLOT + R_OUTPUT] - 1;
         metrics.add(F.decodeOutputTokens, nowSeconds, decodeTokens - this.stepsFor(decodeTokens) * this.tokensPerStep);
       }
       this.leave(unit, slot);
@@ -115,7 +118,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     if (this.waitingCount > 0) this.drainWaiting(nowSeconds);
     for (let i = 0; i < unit.pendingCount; i++) {
       const slot = unit.pending[i];
-      completions.push(requests.joinStep[slot] + this.stepsFor(requests.outputTokens[slot] - 1), slot, requests.next);
+      completions.push(f64[slot * F64_PER_SLOT + R_JOIN_STEP] + this.stepsFor(i32[slot * I32_PER_SLOT + R_OUTPUT] - 1), slot, links);
     }
     unit.pendingCount = 0;
     if (completions.length === 0) {
@@ -152,8 +155,8 @@ export class DecodePool extends Pool<DecodeUnit> {
 
   /** Tries to put a request on a GPU with room; false if none has. */
   private place(slot: number, nowSeconds: number): boolean {
-    const requests = this.ctx.requests;
-    const kvTokensAtEnd = requests.inputTokens[slot] + requests.outputTokens[slot];
+    const i32 = this.ctx.requests.i32;
+    const kvTokensAtEnd = i32[slot * I32_PER_SLOT + R_INPUT] + i32[slot * I32_PER_SLOT + R_OUTPUT];
     const units = this.units;
     if (this.config.balancer === 'round-robin') {
       const gpus = this.config.gpusPerUnit;
@@ -220,6 +223,7 @@ export class DecodePool extends Pool<DecodeUnit> {
 
   private join(unit: DecodeUnit, rank: number, slot: number, nowSeconds: number): void {
     const requests = this.ctx.requests;
+    const at = slot * I32_PER_SLOT;
     let joinStep = unit.step;
     if (!unit.running) {
       unit.running = true;
@@ -237,13 +241,15 @@ export class DecodePool extends Pool<DecodeUnit> {
         this.ctx.queue.reschedule(unit.eventHandle, unit.segmentStartSeconds + boundary * unit.stepSeconds);
       }
     }
-    requests.unit[slot] = unit.index;
-    requests.rank[slot] = rank;
-    requests.joinStep[slot] = joinStep;
-    const contribution = requests.inputTokens[slot] - joinStep * this.tokensPerStep;
+    const i32 = requests.i32;
+    i32[at + R_UNIT] = unit.index;
+    i32[at + R_RANK] = rank;
+    requests.f64[slot * F64_PER_SLOT + R_JOIN_STEP] = joinStep;
+    const input = i32[at + R_INPUT];
+    const contribution = input - joinStep * this.tokensPerStep;
     unit.n[rank]++;
     unit.a[rank] += contribution;
-    unit.reserved[rank] += requests.inputTokens[slot] + requests.outputTokens[slot];
+    unit.reserved[rank] += input + i32[at + R_OUTPUT];
     unit.totalN++;
     unit.totalA += contribution;
     this.siftRank(unit, rank);
@@ -253,11 +259,14 @@ export class DecodePool extends Pool<DecodeUnit> {
 
   private leave(unit: DecodeUnit, slot: number): void {
     const requests = this.ctx.requests;
-    const rank = requests.rank[slot];
-    const contribution = requests.inputTokens[slot] - requests.joinStep[slot] * this.tokensPerStep;
+    const i32 = requests.i32;
+    const at = slot * I32_PER_SLOT;
+    const rank = i32[at + R_RANK];
+    const input = i32[at + R_INPUT];
+    const contribution = input - requests.f64[slot * F64_PER_SLOT + R_JOIN_STEP] * this.tokensPerStep;
     unit.n[rank]--;
     unit.a[rank] -= contribution;
-    unit.reserved[rank] -= requests.inputTokens[slot] + requests.outputTokens[slot];
+    unit.reserved[rank] -= input + i32[at + R_OUTPUT];
     unit.totalN--;
     unit.totalA -= contribution;
     if (unit.n[rank] === 0) {
@@ -269,11 +278,10 @@ export class DecodePool extends Pool<DecodeUnit> {
   }
 
   private drainWaiting(nowSeconds: number): void {
-    const requests = this.ctx.requests;
     while (this.waitingHead >= 0) {
       const slot = this.waitingHead;
       if (!this.place(slot, nowSeconds)) break;
-      this.waitingHead = requests.next[slot];
+      this.waitingHead = this.ctx.requests.next[slot];
       if (this.waitingHead < 0) this.waitingTail = -1;
       this.waitingCount--;
     }

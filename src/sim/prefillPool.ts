@@ -3,6 +3,7 @@ import { EV_PREFILL_STEP_END, type SimContext } from './context.js';
 import { growI32 } from './eventQueue.js';
 import { F, PREFILL } from './metrics.js';
 import { ACTIVE, DRAINING, Pool, type UnitBase } from './pool.js';
+import { I32_PER_SLOT, R_COMPUTE_LEFT, R_COMPUTED, R_HIT, R_RANK, R_UNIT } from './requestTable.js';
 import type { PrefillLoad } from './stepTime.js';
 
 export interface PrefillUnit extends UnitBase {
@@ -56,15 +57,20 @@ export class PrefillPool extends Pool<PrefillUnit> {
   /** Queues an admitted request on a GPU chosen by the balancer and starts a step if the unit is idle. */
   enqueue(slot: number, nowSeconds: number): void {
     const requests = this.ctx.requests;
-    const compute = requests.computeLeft[slot];
-    const work = this.workOf(compute, requests.hitTokens[slot]);
+    requests.admit(slot);
+    const i32 = requests.i32;
+    const at = slot * I32_PER_SLOT;
+    const compute = i32[at + R_COMPUTE_LEFT];
+    const work = this.workOf(compute, i32[at + R_HIT]);
     const packed = this.choose();
     const unit = this.units[packed >> 16];
     const rank = packed & 0xffff;
-    requests.unit[slot] = unit.index;
-    requests.rank[slot] = rank;
-    requests.next[slot] = -1;
-    if (unit.tail[rank] >= 0) requests.next[unit.tail[rank]] = slot;
+    i32[at + R_UNIT] = unit.index;
+    i32[at + R_RANK] = rank;
+    const next = requests.next;
+    next[slot] = -1;
+    const tail = unit.tail[rank];
+    if (tail >= 0) next[tail] = slot;
     else unit.head[rank] = slot;
     unit.tail[rank] = slot;
     unit.queuedTokens[rank] += compute;
@@ -129,7 +135,8 @@ export class PrefillPool extends Pool<PrefillUnit> {
 
   /** Forms the next batch: per GPU, chunks from the head of its queue up to the token budget. */
   private startStep(unit: PrefillUnit, nowSeconds: number): void {
-    const requests = this.ctx.requests;
+    const i32 = this.ctx.requests.i32;
+    const links = this.ctx.requests.next;
     const budget = this.config.tokenBudgetPerGpu;
     const scale = this.config.attentionEquivalentContextTokens;
     const load = this.load;
@@ -151,20 +158,22 @@ export class PrefillPool extends Pool<PrefillUnit> {
       let loaded = 0;
       let work = 0;
       while (slot >= 0 && used < budget) {
-        const left = requests.computeLeft[slot];
+        const at = slot * I32_PER_SLOT;
+        const left = i32[at + R_COMPUTE_LEFT];
         const chunk = left < budget - used ? left : budget - used;
-        const done = requests.computed[slot];
-        const position = requests.hitTokens[slot] + done;
-        if (done === 0) loaded += requests.hitTokens[slot];
+        const done = i32[at + R_COMPUTED];
+        const hit = i32[at + R_HIT];
+        const position = hit + done;
+        if (done === 0) loaded += hit;
         pairs += chunk * position + (chunk * (chunk + 1)) / 2;
         before += position;
         work += chunk * (1 + (position + chunk / 2) / scale);
         used += chunk;
-        requests.computed[slot] = done + chunk;
-        requests.computeLeft[slot] = left - chunk;
+        i32[at + R_COMPUTED] = done + chunk;
+        i32[at + R_COMPUTE_LEFT] = left - chunk;
         if (left - chunk > 0) break;
         finishing++;
-        const next = requests.next[slot];
+        const next = links[slot];
         if (unit.finishingCount === unit.finishing.length) unit.finishing = growI32(unit.finishing, unit.finishing.length * 2);
         unit.finishing[unit.finishingCount++] = slot;
         unit.queuedRequests--;
