@@ -14,7 +14,7 @@ import {
 import { DecodePool } from './decodePool.js';
 import { EventQueue } from './eventQueue.js';
 import { FleetPlanner } from './fleetPlan.js';
-import { F, FleetMetrics, INPUT_CACHE_HIT, INPUT_CACHE_MISS, OUTPUT, type Gauge } from './metrics.js';
+import { F, FleetMetrics, type Gauge } from './metrics.js';
 import { PrefillPool } from './prefillPool.js';
 import { PrefixCache } from './prefixCache.js';
 import { F64_PER_SLOT, I32_PER_SLOT, R_ARRIVAL, R_CHANNEL, R_FIRST_TOKEN, R_HIT, R_INPUT, R_MODEL, R_OUTPUT, RequestTable } from './requestTable.js';
@@ -104,6 +104,7 @@ class FleetRun implements SimContext {
     this.pullNextArrival();
     const queue = this.queue;
     let events = 0;
+    let untilProgress = progressEvery;
     let now = startSeconds;
     while (queue.size > 0) {
       if (!drain && queue.peekTime() > endSeconds) break;
@@ -136,8 +137,10 @@ class FleetRun implements SimContext {
         default:
           throw new Error(`unknown event kind ${queue.poppedKind}`);
       }
-      if (++events % progressEvery === 0 && onProgress) {
-        onProgress({ simulatedSeconds: now, arrived: this.arrived, completed: this.completed, inFlight: this.requests.inFlight, events });
+      events++;
+      if (--untilProgress === 0) {
+        untilProgress = progressEvery;
+        onProgress?.({ simulatedSeconds: now, arrived: this.arrived, completed: this.completed, inFlight: this.requests.inFlight, events });
       }
     }
     this.source.close?.();
@@ -250,9 +253,7 @@ class FleetRun implements SimContext {
     const model = i32[at + R_MODEL];
     const channel = i32[at + R_CHANNEL];
     requests.f64[slot * F64_PER_SLOT + R_FIRST_TOKEN] = nowSeconds;
-    m.addTokens(nowSeconds, model, channel, INPUT_CACHE_HIT, hit);
-    m.addTokens(nowSeconds, model, channel, INPUT_CACHE_MISS, input - hit);
-    m.add(F.prefillInputTokens, nowSeconds, input);
+    m.prefilled(nowSeconds, model, channel, hit, input);
     this.prefillQueued--;
     m.setGauge(this.prefillQueue, nowSeconds, this.prefillQueued);
     if (i32[at + R_OUTPUT] <= 1) {
@@ -277,16 +278,10 @@ class FleetRun implements SimContext {
     const i32 = requests.i32;
     const f64 = requests.f64;
     const at = slot * I32_PER_SLOT;
-    const input = i32[at + R_INPUT];
-    const output = i32[at + R_OUTPUT];
-    m.addTokens(nowSeconds, i32[at + R_MODEL], i32[at + R_CHANNEL], OUTPUT, output);
-    // Output token j (0-based) is produced with a context of input + j tokens.
-    m.add(F.kvLengthTokenSum, nowSeconds, output * input + (output * (output - 1)) / 2);
-    m.add(F.kvOutputTokens, nowSeconds, output);
-    m.add(F.completed, nowSeconds, 1);
     const d = slot * F64_PER_SLOT;
     const arrival = f64[d + R_ARRIVAL];
-    m.recordLatencies(nowSeconds, f64[d + R_FIRST_TOKEN] - arrival, tpotSeconds, nowSeconds - arrival);
+    const ttftSeconds = f64[d + R_FIRST_TOKEN] - arrival;
+    m.completed(nowSeconds, i32[at + R_MODEL], i32[at + R_CHANNEL], i32[at + R_INPUT], i32[at + R_OUTPUT], ttftSeconds, tpotSeconds, nowSeconds - arrival);
     this.completed++;
     requests.release(slot);
     m.setGauge(this.inFlight, nowSeconds, requests.inFlight);
