@@ -13,6 +13,8 @@ export interface PrefillUnit extends UnitBase {
   /** Per GPU: prompt tokens queued, and the balancer's work score of them. */
   queuedTokens: Float64Array;
   queuedWork: Float64Array;
+  /** Per GPU: the balancer's score (queuedWork or queuedTokens), for its choice of GPU. */
+  rankScores: FirstMinTree;
   totalTokens: number;
   totalWork: number;
   queuedRequests: number;
@@ -27,6 +29,57 @@ export interface PrefillUnit extends UnitBase {
 }
 
 /**
+ * The first (lowest-index) minimum of an array of numbers under updates, as a scan with `<` would
+ * find it: a tournament tree whose nodes hold the winning index (on a tie the left one), so the
+ * balancer's choice is a lookup and an update costs log2(n) comparisons.
+ */
+class FirstMinTree {
+  /** The numbers; entries past those in use hold +Infinity (or the value given) and never win against a smaller one. */
+  readonly values: Float64Array;
+  /** Node k (1 = root) holds the index winning its subtree; the leaves are nodes size … 2·size − 1. */
+  private readonly winners: Int32Array;
+  private readonly size: number;
+
+  constructor(count: number, initial = Number.POSITIVE_INFINITY) {
+    let size = 1;
+    while (size < count) size *= 2;
+    this.size = size;
+    this.values = new Float64Array(size).fill(Number.POSITIVE_INFINITY);
+    this.values.fill(initial, 0, count);
+    this.winners = new Int32Array(2 * size);
+    for (let i = 0; i < size; i++) this.winners[size + i] = i;
+    this.rebuild();
+  }
+
+  /** Index of the first minimum. */
+  get first(): number {
+    return this.winners[1];
+  }
+
+  set(index: number, value: number): void {
+    const values = this.values;
+    const winners = this.winners;
+    values[index] = value;
+    for (let node = (this.size + index) >> 1; node >= 1; node >>= 1) {
+      const left = winners[2 * node];
+      const right = winners[2 * node + 1];
+      winners[node] = values[right] < values[left] ? right : left;
+    }
+  }
+
+  /** Recomputes every node after values were written directly. */
+  rebuild(): void {
+    const values = this.values;
+    const winners = this.winners;
+    for (let node = this.size - 1; node >= 1; node--) {
+      const left = winners[2 * node];
+      const right = winners[2 * node + 1];
+      winners[node] = values[right] < values[left] ? right : left;
+    }
+  }
+}
+
+/**
  * The prefill pool: units of data-parallel GPUs that step in lockstep over chunked prompts. The
  * balancer decides where a prompt goes ("what"), the step-time model how long a step takes ("how
  * long"); cached prefix tokens are loaded at the cache's bandwidth, not recomputed.
@@ -34,6 +87,11 @@ export interface PrefillUnit extends UnitBase {
 export class PrefillPool extends Pool<PrefillUnit> {
   private readonly config: PrefillPoolConfig;
   private readonly load: PrefillLoad;
+  /** The balancer's score of each unit (work or tokens queued), +Infinity when not serving. */
+  private unitScores = new FirstMinTree(8);
+  private readonly byWork: boolean;
+  /** Sink for loads made only to bring data into the cache. */
+  private touched = 0;
   private roundRobinUnit = 0;
   private roundRobinRank = 0;
   /** Unit-seconds spent stepping since the start (the autoscaler's utilisation). */
@@ -42,6 +100,7 @@ export class PrefillPool extends Pool<PrefillUnit> {
   constructor(ctx: SimContext, startSeconds: number) {
     super(ctx, PREFILL, ctx.config.prefill, startSeconds);
     this.config = ctx.config.prefill;
+    this.byWork = this.config.balancer === 'deepseek';
     this.load = {
       gpus: this.config.gpusPerUnit,
       microBatches: this.config.microBatches,
@@ -77,6 +136,13 @@ export class PrefillPool extends Pool<PrefillUnit> {
     unit.queuedWork[rank] += work;
     unit.totalTokens += compute;
     unit.totalWork += work;
+    if (this.byWork) {
+      unit.rankScores.set(rank, unit.queuedWork[rank]);
+      this.unitScores.set(unit.index, unit.totalWork);
+    } else {
+      unit.rankScores.set(rank, unit.queuedTokens[rank]);
+      this.unitScores.set(unit.index, unit.totalTokens);
+    }
     unit.queuedRequests++;
     if (!unit.stepping) this.startStep(unit, nowSeconds);
   }
@@ -89,6 +155,11 @@ export class PrefillPool extends Pool<PrefillUnit> {
     this.busyUnitSecondsTotal += nowSeconds - unit.stepStartSeconds;
     m.add(F.prefillComputedTokens, nowSeconds, unit.stepNewTokens);
     const finishing = unit.finishing;
+    // Touch the finishing requests' blocks first, so their cache misses overlap rather than queue.
+    const i32 = this.ctx.requests.i32;
+    let touched = 0;
+    for (let i = 0; i < unit.finishingCount; i++) touched += i32[finishing[i] * I32_PER_SLOT + R_HIT];
+    this.touched = touched;
     for (let i = 0; i < unit.finishingCount; i++) this.ctx.prefillDone(finishing[i], nowSeconds, unit.stepSeconds);
     unit.finishingCount = 0;
     if (unit.queuedRequests > 0) this.startStep(unit, nowSeconds);
@@ -114,23 +185,11 @@ export class PrefillPool extends Pool<PrefillUnit> {
       }
       throw new Error('PrefillPool: no unit in service');
     }
-    const byWork = this.config.balancer === 'deepseek';
-    let best: PrefillUnit | undefined;
-    let bestScore = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < units.length; i++) {
-      const u = units[i];
-      if (u.state !== ACTIVE) continue;
-      const score = byWork ? u.totalWork : u.totalTokens;
-      if (score < bestScore) {
-        best = u;
-        bestScore = score;
-      }
-    }
-    if (!best) throw new Error('PrefillPool: no unit in service');
-    const perRank = byWork ? best.queuedWork : best.queuedTokens;
-    let bestRank = 0;
-    for (let r = 1; r < gpus; r++) if (perRank[r] < perRank[bestRank]) bestRank = r;
-    return (best.index << 16) | bestRank;
+    // The first unit with the lowest score (units out of service score +Infinity), then its first GPU
+    // with the lowest.
+    const bestIndex = this.unitScores.first;
+    if (!(this.unitScores.values[bestIndex] < Number.POSITIVE_INFINITY)) throw new Error('PrefillPool: no unit in service');
+    return (bestIndex << 16) | units[bestIndex].rankScores.first;
   }
 
   /** Forms the next batch: per GPU, chunks from the head of its queue up to the token budget. */
@@ -206,6 +265,9 @@ export class PrefillPool extends Pool<PrefillUnit> {
       unit.totalTokens = 0;
       unit.totalWork = 0;
     }
+    unit.rankScores.values.set(this.byWork ? unit.queuedWork : unit.queuedTokens);
+    unit.rankScores.rebuild();
+    this.refreshScore(unit);
     if (load.unitNewTokens === 0) return;
     let stepSeconds = this.ctx.prefillStepSeconds(load);
     const cache = this.ctx.config.cache;
@@ -230,8 +292,22 @@ export class PrefillPool extends Pool<PrefillUnit> {
     super.finish(nowSeconds);
   }
 
+  private refreshScore(unit: PrefillUnit): void {
+    this.unitScores.set(unit.index, unit.state === ACTIVE ? (this.byWork ? unit.totalWork : unit.totalTokens) : Number.POSITIVE_INFINITY);
+  }
+
+  protected override stateChanged(unit: PrefillUnit): void {
+    this.refreshScore(unit);
+  }
+
   protected createUnit(index: number): PrefillUnit {
     const gpus = this.config.gpusPerUnit;
+    if (index >= this.unitScores.values.length) {
+      const grown = new FirstMinTree(this.unitScores.values.length * 2);
+      grown.values.set(this.unitScores.values);
+      grown.rebuild();
+      this.unitScores = grown;
+    }
     return {
       index,
       state: ACTIVE,
@@ -239,6 +315,7 @@ export class PrefillPool extends Pool<PrefillUnit> {
       tail: new Int32Array(gpus).fill(-1),
       queuedTokens: new Float64Array(gpus),
       queuedWork: new Float64Array(gpus),
+      rankScores: new FirstMinTree(gpus, 0),
       totalTokens: 0,
       totalWork: 0,
       queuedRequests: 0,
@@ -256,11 +333,14 @@ export class PrefillPool extends Pool<PrefillUnit> {
     unit.tail.fill(-1);
     unit.queuedTokens.fill(0);
     unit.queuedWork.fill(0);
+    unit.rankScores.values.fill(0, 0, unit.queuedWork.length);
+    unit.rankScores.rebuild();
     unit.totalTokens = 0;
     unit.totalWork = 0;
     unit.queuedRequests = 0;
     unit.stepping = false;
     unit.finishingCount = 0;
+    this.refreshScore(unit);
   }
 
   protected unitLoad(unit: PrefillUnit): number {
@@ -280,3 +360,4 @@ export class PrefillPool extends Pool<PrefillUnit> {
     return n;
   }
 }
+
