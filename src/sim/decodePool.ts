@@ -13,11 +13,11 @@ import type { DecodeLoad } from './stepTime.js';
  * and the order only changes when a request joins or leaves, so an indexed heap keeps it in O(log g).
  */
 export interface DecodeUnit extends UnitBase {
-  n: Int32Array;
-  a: Float64Array;
-  /** Per GPU: KV tokens its sequences will hold when they finish (prompt + whole answer), reserved at admission. */
-  reserved: Float64Array;
-  heap: Int32Array;
+  /** Per GPU, GPU_FIELDS numbers from rank × GPU_FIELDS: n, A and the reserved KV (G_N, G_A, G_RESERVED). */
+  gpus: Float64Array;
+  /** The GPU heap: per position, KEY_FIELDS numbers (K_N, K_A, K_RANK), least key first. */
+  heapKeys: Float64Array;
+  /** Per GPU: its position in the heap. */
   heapPos: Int32Array;
   totalN: number;
   totalA: number;
@@ -35,6 +35,22 @@ export interface DecodeUnit extends UnitBase {
   stepSeconds: number;
 }
 
+// A GPU's fields in DecodeUnit.gpus, side by side so a scan over the unit reads one array.
+const GPU_FIELDS = 4;
+/** Requests on the GPU. */
+const G_N = 0;
+/** Σ(input − t·joinStep) over its requests. */
+const G_A = 1;
+/** KV tokens its sequences will hold when they finish (prompt + whole answer), reserved at admission. */
+const G_RESERVED = 2;
+
+// A heap position's fields in DecodeUnit.heapKeys: the key of the GPU there and its rank.
+const KEY_FIELDS = 4;
+const K_N = 0;
+/** A of the GPU, or 0 when the balancer orders by requests only. */
+const K_A = 1;
+const K_RANK = 2;
+
 /**
  * The decode pool: continuous batching per GPU, units stepping in lockstep, each step as long as the
  * most-loaded GPU's. Runs of steps without a join or a completion are advanced in one event (up to
@@ -49,6 +65,8 @@ export class DecodePool extends Pool<DecodeUnit> {
   private waitingHead = -1;
   private waitingTail = -1;
   waitingCount = 0;
+  /** Sink for loads made only to bring data into the cache. */
+  private touched = 0;
   private roundRobinUnit = 0;
   private roundRobinRank = 0;
   /** Σ sequences × seconds since the start (the autoscaler's utilisation). */
@@ -104,6 +122,10 @@ export class DecodePool extends Pool<DecodeUnit> {
     const completions = unit.completions;
     const links = this.ctx.requests.next;
     let due = completions.takeDue(unit.step, links);
+    // Touch the finishing requests' blocks first, so their cache misses overlap rather than queue.
+    let touched = 0;
+    for (let s = due; s >= 0; s = links[s]) touched += i32[s * I32_PER_SLOT + R_RANK];
+    this.touched = touched;
     while (due >= 0) {
       const slot = due;
       due = links[slot];
@@ -134,13 +156,14 @@ export class DecodePool extends Pool<DecodeUnit> {
     let maxN = 0;
     let maxKv = 0;
     let sumKv = 0;
-    const n = unit.n;
-    const a = unit.a;
-    for (let r = 0; r < n.length; r++) {
-      if (n[r] === 0) continue;
-      const kv = a[r] + n[r] * middleStep * this.tokensPerStep;
+    const gpus = unit.gpus;
+    const tokensPerStep = this.tokensPerStep;
+    for (let g = 0; g < gpus.length; g += GPU_FIELDS) {
+      const n = gpus[g + G_N];
+      if (n === 0) continue;
+      const kv = gpus[g + G_A] + n * middleStep * tokensPerStep;
       sumKv += kv;
-      if (n[r] > maxN) maxN = n[r];
+      if (n > maxN) maxN = n;
       if (kv > maxKv) maxKv = kv;
     }
     load.sequences = maxN;
@@ -197,7 +220,7 @@ export class DecodePool extends Pool<DecodeUnit> {
         }
       }
       if (!best) return false;
-      const rank = best.heap[0];
+      const rank = best.heapKeys[K_RANK];
       if (this.fits(best, rank, kvTokensAtEnd)) {
         this.join(best, rank, slot, nowSeconds);
         return true;
@@ -218,7 +241,8 @@ export class DecodePool extends Pool<DecodeUnit> {
    * outgrows the GPU's memory (no preemption is modelled).
    */
   private fits(unit: DecodeUnit, rank: number, kvTokensAtEnd: number): boolean {
-    return unit.n[rank] < this.config.maxSequencesPerGpu && unit.reserved[rank] + kvTokensAtEnd <= this.config.kvCapacityTokensPerGpu;
+    const g = rank * GPU_FIELDS;
+    return unit.gpus[g + G_N] < this.config.maxSequencesPerGpu && unit.gpus[g + G_RESERVED] + kvTokensAtEnd <= this.config.kvCapacityTokensPerGpu;
   }
 
   private join(unit: DecodeUnit, rank: number, slot: number, nowSeconds: number): void {
@@ -247,9 +271,11 @@ export class DecodePool extends Pool<DecodeUnit> {
     requests.f64[slot * F64_PER_SLOT + R_JOIN_STEP] = joinStep;
     const input = i32[at + R_INPUT];
     const contribution = input - joinStep * this.tokensPerStep;
-    unit.n[rank]++;
-    unit.a[rank] += contribution;
-    unit.reserved[rank] += input + i32[at + R_OUTPUT];
+    const gpus = unit.gpus;
+    const g = rank * GPU_FIELDS;
+    gpus[g + G_N]++;
+    gpus[g + G_A] += contribution;
+    gpus[g + G_RESERVED] += input + i32[at + R_OUTPUT];
     unit.totalN++;
     unit.totalA += contribution;
     this.siftRank(unit, rank);
@@ -264,14 +290,16 @@ export class DecodePool extends Pool<DecodeUnit> {
     const rank = i32[at + R_RANK];
     const input = i32[at + R_INPUT];
     const contribution = input - requests.f64[slot * F64_PER_SLOT + R_JOIN_STEP] * this.tokensPerStep;
-    unit.n[rank]--;
-    unit.a[rank] -= contribution;
-    unit.reserved[rank] -= input + i32[at + R_OUTPUT];
+    const gpus = unit.gpus;
+    const g = rank * GPU_FIELDS;
+    gpus[g + G_N]--;
+    gpus[g + G_A] -= contribution;
+    gpus[g + G_RESERVED] -= input + i32[at + R_OUTPUT];
     unit.totalN--;
     unit.totalA -= contribution;
-    if (unit.n[rank] === 0) {
-      unit.a[rank] = 0;
-      unit.reserved[rank] = 0;
+    if (gpus[g + G_N] === 0) {
+      gpus[g + G_A] = 0;
+      gpus[g + G_RESERVED] = 0;
     }
     if (unit.totalN === 0) unit.totalA = 0;
     this.siftRank(unit, rank);
@@ -288,41 +316,64 @@ export class DecodePool extends Pool<DecodeUnit> {
     this.onWaitingChanged(nowSeconds);
   }
 
-  private rankLess(unit: DecodeUnit, x: number, y: number): boolean {
-    const nx = unit.n[x];
-    const ny = unit.n[y];
-    if (nx !== ny) return nx < ny;
-    if (this.secondaryByKv) {
-      const ax = unit.a[x];
-      const ay = unit.a[y];
-      if (ax !== ay) return ax < ay;
-    }
-    return x < y;
-  }
-
-  /** Restores the GPU heap after rank's key changed. */
+  /**
+   * Restores the GPU heap after rank's key changed. Keys are (n, A, rank), or (n, rank) for the
+   * least-loaded balancer, compared in that order; the heap keeps them beside the ranks in heap
+   * order, so a sift reads one array.
+   */
   private siftRank(unit: DecodeUnit, rank: number): void {
-    const heap = unit.heap;
+    const keys = unit.heapKeys;
     const pos = unit.heapPos;
+    const size = pos.length;
+    const n = unit.gpus[rank * GPU_FIELDS + G_N];
+    const a = this.secondaryByKv ? unit.gpus[rank * GPU_FIELDS + G_A] : 0;
     let i = pos[rank];
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.rankLess(unit, rank, heap[parent])) break;
-      heap[i] = heap[parent];
-      pos[heap[i]] = i;
+      const p = parent * KEY_FIELDS;
+      const pn = keys[p + K_N];
+      const pa = keys[p + K_A];
+      const pr = keys[p + K_RANK];
+      if (!(n < pn || (n === pn && (a < pa || (a === pa && rank < pr))))) break;
+      const k = i * KEY_FIELDS;
+      keys[k + K_N] = pn;
+      keys[k + K_A] = pa;
+      keys[k + K_RANK] = pr;
+      pos[pr] = i;
       i = parent;
     }
-    const size = heap.length;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= size) break;
-      if (child + 1 < size && this.rankLess(unit, heap[child + 1], heap[child])) child++;
-      if (!this.rankLess(unit, heap[child], rank)) break;
-      heap[i] = heap[child];
-      pos[heap[i]] = i;
+      let c = child * KEY_FIELDS;
+      let cn = keys[c + K_N];
+      let ca = keys[c + K_A];
+      let cr = keys[c + K_RANK];
+      if (child + 1 < size) {
+        const d = c + KEY_FIELDS;
+        const dn = keys[d + K_N];
+        const da = keys[d + K_A];
+        const dr = keys[d + K_RANK];
+        if (dn < cn || (dn === cn && (da < ca || (da === ca && dr < cr)))) {
+          child++;
+          c = d;
+          cn = dn;
+          ca = da;
+          cr = dr;
+        }
+      }
+      if (!(cn < n || (cn === n && (ca < a || (ca === a && cr < rank))))) break;
+      const k = i * KEY_FIELDS;
+      keys[k + K_N] = cn;
+      keys[k + K_A] = ca;
+      keys[k + K_RANK] = cr;
+      pos[cr] = i;
       i = child;
     }
-    heap[i] = rank;
+    const k = i * KEY_FIELDS;
+    keys[k + K_N] = n;
+    keys[k + K_A] = a;
+    keys[k + K_RANK] = rank;
     pos[rank] = i;
   }
 
@@ -343,10 +394,8 @@ export class DecodePool extends Pool<DecodeUnit> {
     const unit: DecodeUnit = {
       index,
       state: ACTIVE,
-      n: new Int32Array(gpus),
-      a: new Float64Array(gpus),
-      reserved: new Float64Array(gpus),
-      heap: new Int32Array(gpus),
+      gpus: new Float64Array(gpus * GPU_FIELDS),
+      heapKeys: new Float64Array(gpus * KEY_FIELDS),
       heapPos: new Int32Array(gpus),
       totalN: 0,
       totalA: 0,
@@ -365,10 +414,10 @@ export class DecodePool extends Pool<DecodeUnit> {
   }
 
   protected resetUnit(unit: DecodeUnit): void {
-    unit.n.fill(0);
-    unit.a.fill(0);
-    for (let r = 0; r < unit.heap.length; r++) {
-      unit.heap[r] = r;
+    unit.gpus.fill(0);
+    unit.heapKeys.fill(0);
+    for (let r = 0; r < unit.heapPos.length; r++) {
+      unit.heapKeys[r * KEY_FIELDS + K_RANK] = r;
       unit.heapPos[r] = r;
     }
     unit.totalN = 0;
