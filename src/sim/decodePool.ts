@@ -15,7 +15,8 @@ import type { DecodeLoad } from './stepTime.js';
 export interface DecodeUnit extends UnitBase {
   /** Per GPU, GPU_FIELDS numbers from rank × GPU_FIELDS: n, A and the reserved KV (G_N, G_A, G_RESERVED). */
   gpus: Float64Array;
-  /** The GPU heap: per position, KEY_FIELDS numbers (K_N, K_A, K_RANK), least key first. */
+  /** The GPU heap, least key first: per position the GPU's rank, and its key's first KEY_FIELDS numbers. */
+  heapRanks: Int32Array;
   heapKeys: Float64Array;
   /** Per GPU: its position in the heap. */
   heapPos: Int32Array;
@@ -44,12 +45,9 @@ const G_A = 1;
 /** KV tokens its sequences will hold when they finish (prompt + whole answer), reserved at admission. */
 const G_RESERVED = 2;
 
-// A heap position's fields in DecodeUnit.heapKeys: the key of the GPU there and its rank.
-const KEY_FIELDS = 4;
-const K_N = 0;
-/** A of the GPU, or 0 when the balancer orders by requests only. */
-const K_A = 1;
-const K_RANK = 2;
+// A heap position's key in DecodeUnit.heapKeys: n and A of the GPU there (A is 0 when the balancer
+// orders by requests only); its rank, the key's last part, is in heapRanks.
+const KEY_FIELDS = 2;
 
 /**
  * The decode pool: continuous batching per GPU, units stepping in lockstep, each step as long as the
@@ -62,6 +60,8 @@ export class DecodePool extends Pool<DecodeUnit> {
   private readonly secondaryByKv: boolean;
   /** Tokens a sequence gains per step (1; more with multi-token prediction). */
   private readonly tokensPerStep: number;
+  /** The same in a typed array, whose loads the compiler keeps unboxed in the GPU scan. */
+  private readonly tokensPerStepF64: Float64Array;
   private waitingHead = -1;
   private waitingTail = -1;
   waitingCount = 0;
@@ -79,6 +79,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     this.config = ctx.config.decode;
     this.secondaryByKv = this.config.balancer === 'deepseek';
     this.tokensPerStep = this.config.tokensPerStep ?? 1;
+    this.tokensPerStepF64 = Float64Array.of(this.tokensPerStep);
     this.load = {
       gpus: this.config.gpusPerUnit,
       microBatches: this.config.microBatches,
@@ -157,11 +158,12 @@ export class DecodePool extends Pool<DecodeUnit> {
     let maxKv = 0;
     let sumKv = 0;
     const gpus = unit.gpus;
-    const tokensPerStep = this.tokensPerStep;
-    for (let g = 0; g < gpus.length; g += GPU_FIELDS) {
-      const n = gpus[g + G_N];
+    const tokensPerStep = this.tokensPerStepF64[0];
+    const end = gpus.length | 0;
+    for (let g = 0; g < end; g = (g + GPU_FIELDS) | 0) {
+      const n = gpus[(g + G_N) | 0];
       if (n === 0) continue;
-      const kv = gpus[g + G_A] + n * middleStep * tokensPerStep;
+      const kv = gpus[(g + G_A) | 0] + n * middleStep * tokensPerStep;
       sumKv += kv;
       if (n > maxN) maxN = n;
       if (kv > maxKv) maxKv = kv;
@@ -220,7 +222,7 @@ export class DecodePool extends Pool<DecodeUnit> {
         }
       }
       if (!best) return false;
-      const rank = best.heapKeys[K_RANK];
+      const rank = best.heapRanks[0];
       if (this.fits(best, rank, kvTokensAtEnd)) {
         this.join(best, rank, slot, nowSeconds);
         return true;
@@ -318,62 +320,63 @@ export class DecodePool extends Pool<DecodeUnit> {
 
   /**
    * Restores the GPU heap after rank's key changed. Keys are (n, A, rank), or (n, rank) for the
-   * least-loaded balancer, compared in that order; the heap keeps them beside the ranks in heap
-   * order, so a sift reads one array.
+   * least-loaded balancer, compared in that order; the heap keeps them in heap order, so a sift reads
+   * its keys without going through the GPU's fields. (`| 0` keeps the index arithmetic in int32.)
    */
   private siftRank(unit: DecodeUnit, rank: number): void {
     const keys = unit.heapKeys;
+    const ranks = unit.heapRanks;
     const pos = unit.heapPos;
     const size = pos.length;
-    const n = unit.gpus[rank * GPU_FIELDS + G_N];
-    const a = this.secondaryByKv ? unit.gpus[rank * GPU_FIELDS + G_A] : 0;
+    const n = unit.gpus[(rank * GPU_FIELDS + G_N) | 0];
+    const a = this.secondaryByKv ? unit.gpus[(rank * GPU_FIELDS + G_A) | 0] : 0;
     let i = pos[rank];
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = parent * KEY_FIELDS;
-      const pn = keys[p + K_N];
-      const pa = keys[p + K_A];
-      const pr = keys[p + K_RANK];
+      const p = (parent * KEY_FIELDS) | 0;
+      const pn = keys[p];
+      const pa = keys[(p + 1) | 0];
+      const pr = ranks[parent];
       if (!(n < pn || (n === pn && (a < pa || (a === pa && rank < pr))))) break;
-      const k = i * KEY_FIELDS;
-      keys[k + K_N] = pn;
-      keys[k + K_A] = pa;
-      keys[k + K_RANK] = pr;
+      const k = (i * KEY_FIELDS) | 0;
+      keys[k] = pn;
+      keys[(k + 1) | 0] = pa;
+      ranks[i] = pr;
       pos[pr] = i;
       i = parent;
     }
     for (;;) {
-      let child = 2 * i + 1;
+      let child = (2 * i + 1) | 0;
       if (child >= size) break;
-      let c = child * KEY_FIELDS;
-      let cn = keys[c + K_N];
-      let ca = keys[c + K_A];
-      let cr = keys[c + K_RANK];
-      if (child + 1 < size) {
-        const d = c + KEY_FIELDS;
-        const dn = keys[d + K_N];
-        const da = keys[d + K_A];
-        const dr = keys[d + K_RANK];
+      const c = (child * KEY_FIELDS) | 0;
+      let cn = keys[c];
+      let ca = keys[(c + 1) | 0];
+      let cr = ranks[child];
+      const sibling = (child + 1) | 0;
+      if (sibling < size) {
+        const d = (sibling * KEY_FIELDS) | 0;
+        const dn = keys[d];
+        const da = keys[(d + 1) | 0];
+        const dr = ranks[sibling];
         if (dn < cn || (dn === cn && (da < ca || (da === ca && dr < cr)))) {
-          child++;
-          c = d;
+          child = sibling;
           cn = dn;
           ca = da;
           cr = dr;
         }
       }
       if (!(cn < n || (cn === n && (ca < a || (ca === a && cr < rank))))) break;
-      const k = i * KEY_FIELDS;
-      keys[k + K_N] = cn;
-      keys[k + K_A] = ca;
-      keys[k + K_RANK] = cr;
+      const k = (i * KEY_FIELDS) | 0;
+      keys[k] = cn;
+      keys[(k + 1) | 0] = ca;
+      ranks[i] = cr;
       pos[cr] = i;
       i = child;
     }
-    const k = i * KEY_FIELDS;
-    keys[k + K_N] = n;
-    keys[k + K_A] = a;
-    keys[k + K_RANK] = rank;
+    const k = (i * KEY_FIELDS) | 0;
+    keys[k] = n;
+    keys[(k + 1) | 0] = a;
+    ranks[i] = rank;
     pos[rank] = i;
   }
 
@@ -395,6 +398,7 @@ export class DecodePool extends Pool<DecodeUnit> {
       index,
       state: ACTIVE,
       gpus: new Float64Array(gpus * GPU_FIELDS),
+      heapRanks: new Int32Array(gpus),
       heapKeys: new Float64Array(gpus * KEY_FIELDS),
       heapPos: new Int32Array(gpus),
       totalN: 0,
@@ -417,7 +421,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     unit.gpus.fill(0);
     unit.heapKeys.fill(0);
     for (let r = 0; r < unit.heapPos.length; r++) {
-      unit.heapKeys[r * KEY_FIELDS + K_RANK] = r;
+      unit.heapRanks[r] = r;
       unit.heapPos[r] = r;
     }
     unit.totalN = 0;
