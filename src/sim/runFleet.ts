@@ -48,7 +48,7 @@ export function runFleet(config: FleetConfig, source: RequestSource, stepModel: 
 
 class FleetRun implements SimContext {
   readonly config: FleetConfig;
-  readonly queue = new EventQueue(4096);
+  readonly queue = new EventQueue(4096, EV_ARRIVAL);
   readonly requests = new RequestTable(4096);
   readonly metrics: FleetMetrics;
   private readonly stepModel: StepTimeModel;
