@@ -97,6 +97,7 @@ function newTallies(): TraceTallies {
 }
 
 const MEMO_LIMIT = 1 << 14;
+const HALVES_LIMIT = 1 << 15;
 
 export class UnitStepModel implements StepTimeModel {
   readonly layout: UnitLayout;
@@ -105,6 +106,11 @@ export class UnitStepModel implements StepTimeModel {
   readonly kvCapacityTokensPerGpu: number;
   private readonly costs: LayerCosts;
   private readonly memo = new Map<number, Stages>();
+  /** The memo for token counts that are whole or half numbers below HALVES_LIMIT / 2 (most are), by count × 2. */
+  private readonly memoByHalf: (Stages | undefined)[] = new Array<Stages | undefined>(HALVES_LIMIT).fill(undefined);
+  /** What the KV checks name in an error (built once, not per step). */
+  private readonly decodeWhat: string;
+  private readonly prefillWhat: string;
   private readonly moeLayerCount: number;
   private readonly denseLayerCount: number;
   private readonly microBatches: number;
@@ -133,6 +139,8 @@ export class UnitStepModel implements StepTimeModel {
     this.stretch = smsBusy ? 1 / (1 - C.normalCommunicationSmShare) : 1;
     this.queriesPerSequence = 1 + this.layout.speculativeTokens;
     this.decodeTokensPerSequenceStep = tokensPerSequenceStep(this.layout);
+    this.decodeWhat = `decode on ${gpu.id}`;
+    this.prefillWhat = `prefill on ${gpu.id}`;
   }
 
   decodeStepSeconds(batch: DecodeBatchLoad): number {
@@ -215,6 +223,15 @@ export class UnitStepModel implements StepTimeModel {
   }
 
   private stagesFor(tokensPerMicroBatch: number): Stages {
+    const halves = tokensPerMicroBatch * 2;
+    if (halves >= 0 && halves < HALVES_LIMIT && (halves | 0) === halves) {
+      let stages = this.memoByHalf[halves];
+      if (stages === undefined) {
+        stages = this.costs.stages(tokensPerMicroBatch, null);
+        this.memoByHalf[halves] = stages;
+      }
+      return stages;
+    }
     let stages = this.memo.get(tokensPerMicroBatch);
     if (stages === undefined) {
       if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
@@ -263,14 +280,14 @@ export class UnitStepModel implements StepTimeModel {
     if (!(batch.sequences > 0) || !(batch.kvTokens >= 0)) {
       throw new RangeError(`decode batch needs sequences > 0 and kvTokens >= 0, got ${batch.sequences}, ${batch.kvTokens}`);
     }
-    assertKvFits(this.memory, batch.kvTokens + batch.sequences * this.queriesPerSequence, `decode on ${this.gpu.id}`);
+    assertKvFits(this.memory, batch.kvTokens + batch.sequences * this.queriesPerSequence, this.decodeWhat);
   }
 
   private checkPrefill(batch: PrefillBatchLoad): void {
     if (!(batch.newTokens > 0) || !(batch.attentionPairs >= 0) || !(batch.cachedTokens >= 0)) {
       throw new RangeError(`prefill batch needs newTokens > 0, got ${batch.newTokens}`);
     }
-    assertKvFits(this.memory, batch.newTokens + batch.cachedTokens, `prefill on ${this.gpu.id}`);
+    assertKvFits(this.memory, batch.newTokens + batch.cachedTokens, this.prefillWhat);
   }
 }
 

@@ -4,6 +4,7 @@ import { EV_DECODE_SEGMENT_END, type SimContext } from './context.js';
 import { growI32 } from './eventQueue.js';
 import { DECODE, F } from './metrics.js';
 import { ACTIVE, DRAINING, GONE, Pool, type UnitBase } from './pool.js';
+import { F64_PER_SLOT, I32_PER_SLOT, R_INPUT, R_JOIN_STEP, R_OUTPUT, R_RANK, R_UNIT } from './requestTable.js';
 import type { DecodeLoad } from './stepTime.js';
 
 /**
@@ -12,11 +13,12 @@ import type { DecodeLoad } from './stepTime.js';
  * and the order only changes when a request joins or leaves, so an indexed heap keeps it in O(log g).
  */
 export interface DecodeUnit extends UnitBase {
-  n: Int32Array;
-  a: Float64Array;
-  /** Per GPU: KV tokens its sequences will hold when they finish (prompt + whole answer), reserved at admission. */
-  reserved: Float64Array;
-  heap: Int32Array;
+  /** Per GPU, GPU_FIELDS numbers from rank × GPU_FIELDS: n, A and the reserved KV (G_N, G_A, G_RESERVED). */
+  gpus: Float64Array;
+  /** The GPU heap, least key first: per position the GPU's rank, and its key's first KEY_FIELDS numbers. */
+  heapRanks: Int32Array;
+  heapKeys: Float64Array;
+  /** Per GPU: its position in the heap. */
   heapPos: Int32Array;
   totalN: number;
   totalA: number;
@@ -34,6 +36,19 @@ export interface DecodeUnit extends UnitBase {
   stepSeconds: number;
 }
 
+// A GPU's fields in DecodeUnit.gpus, side by side so a scan over the unit reads one array.
+const GPU_FIELDS = 4;
+/** Requests on the GPU. */
+const G_N = 0;
+/** Σ(input − t·joinStep) over its requests. */
+const G_A = 1;
+/** KV tokens its sequences will hold when they finish (prompt + whole answer), reserved at admission. */
+const G_RESERVED = 2;
+
+// A heap position's key in DecodeUnit.heapKeys: n and A of the GPU there (A is 0 when the balancer
+// orders by requests only); its rank, the key's last part, is in heapRanks.
+const KEY_FIELDS = 2;
+
 /**
  * The decode pool: continuous batching per GPU, units stepping in lockstep, each step as long as the
  * most-loaded GPU's. Runs of steps without a join or a completion are advanced in one event (up to
@@ -45,9 +60,13 @@ export class DecodePool extends Pool<DecodeUnit> {
   private readonly secondaryByKv: boolean;
   /** Tokens a sequence gains per step (1; more with multi-token prediction). */
   private readonly tokensPerStep: number;
+  /** The same in a typed array, whose loads the compiler keeps unboxed in the GPU scan. */
+  private readonly tokensPerStepF64: Float64Array;
   private waitingHead = -1;
   private waitingTail = -1;
   waitingCount = 0;
+  /** Sink for loads made only to bring data into the cache. */
+  private touched = 0;
   private roundRobinUnit = 0;
   private roundRobinRank = 0;
   /** Σ sequences × seconds since the start (the autoscaler's utilisation). */
@@ -60,6 +79,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     this.config = ctx.config.decode;
     this.secondaryByKv = this.config.balancer === 'deepseek';
     this.tokensPerStep = this.config.tokensPerStep ?? 1;
+    this.tokensPerStepF64 = Float64Array.of(this.tokensPerStep);
     this.load = {
       gpus: this.config.gpusPerUnit,
       microBatches: this.config.microBatches,
@@ -73,9 +93,9 @@ export class DecodePool extends Pool<DecodeUnit> {
   /** A request whose KV has arrived: placed on a GPU, or queued until one has room. */
   admit(slot: number, nowSeconds: number): void {
     if (this.waitingCount === 0 && this.place(slot, nowSeconds)) return;
-    const requests = this.ctx.requests;
-    requests.next[slot] = -1;
-    if (this.waitingTail >= 0) requests.next[this.waitingTail] = slot;
+    const next = this.ctx.requests.next;
+    next[slot] = -1;
+    if (this.waitingTail >= 0) next[this.waitingTail] = slot;
     else this.waitingHead = slot;
     this.waitingTail = slot;
     this.waitingCount++;
@@ -84,7 +104,8 @@ export class DecodePool extends Pool<DecodeUnit> {
 
   segmentEnded(unitIndex: number, nowSeconds: number): void {
     const unit = this.units[unitIndex];
-    const requests = this.ctx.requests;
+    const i32 = this.ctx.requests.i32;
+    const f64 = this.ctx.requests.f64;
     const metrics = this.ctx.metrics;
     const steps = unit.segmentSteps;
     const active = unit.completions.length;
@@ -100,13 +121,18 @@ export class DecodePool extends Pool<DecodeUnit> {
     unit.segmentSteps = 0;
     unit.eventHandle = -1;
     const completions = unit.completions;
-    let due = completions.takeDue(unit.step, requests.next);
+    const links = this.ctx.requests.next;
+    let due = completions.takeDue(unit.step, links);
+    // Touch the finishing requests' blocks first, so their cache misses overlap rather than queue.
+    let touched = 0;
+    for (let s = due; s >= 0; s = links[s]) touched += i32[s * I32_PER_SLOT + R_RANK];
+    this.touched = touched;
     while (due >= 0) {
       const slot = due;
-      due = requests.next[slot];
+      due = links[slot];
       if (this.tokensPerStep !== 1) {
         // The last step was partly used: take back the tokens counted beyond the answer's end.
-        const decodeTokens = requests.outputTokens[slot] - 1;
+        const decodeTokens = i32[slot * I32_PER_SLOT + R_OUTPUT] - 1;
         metrics.add(F.decodeOutputTokens, nowSeconds, decodeTokens - this.stepsFor(decodeTokens) * this.tokensPerStep);
       }
       this.leave(unit, slot);
@@ -115,7 +141,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     if (this.waitingCount > 0) this.drainWaiting(nowSeconds);
     for (let i = 0; i < unit.pendingCount; i++) {
       const slot = unit.pending[i];
-      completions.push(requests.joinStep[slot] + this.stepsFor(requests.outputTokens[slot] - 1), slot, requests.next);
+      completions.push(f64[slot * F64_PER_SLOT + R_JOIN_STEP] + this.stepsFor(i32[slot * I32_PER_SLOT + R_OUTPUT] - 1), slot, links);
     }
     unit.pendingCount = 0;
     if (completions.length === 0) {
@@ -131,13 +157,15 @@ export class DecodePool extends Pool<DecodeUnit> {
     let maxN = 0;
     let maxKv = 0;
     let sumKv = 0;
-    const n = unit.n;
-    const a = unit.a;
-    for (let r = 0; r < n.length; r++) {
-      if (n[r] === 0) continue;
-      const kv = a[r] + n[r] * middleStep * this.tokensPerStep;
+    const gpus = unit.gpus;
+    const tokensPerStep = this.tokensPerStepF64[0];
+    const end = gpus.length | 0;
+    for (let g = 0; g < end; g = (g + GPU_FIELDS) | 0) {
+      const n = gpus[(g + G_N) | 0];
+      if (n === 0) continue;
+      const kv = gpus[(g + G_A) | 0] + n * middleStep * tokensPerStep;
       sumKv += kv;
-      if (n[r] > maxN) maxN = n[r];
+      if (n > maxN) maxN = n;
       if (kv > maxKv) maxKv = kv;
     }
     load.sequences = maxN;
@@ -152,8 +180,8 @@ export class DecodePool extends Pool<DecodeUnit> {
 
   /** Tries to put a request on a GPU with room; false if none has. */
   private place(slot: number, nowSeconds: number): boolean {
-    const requests = this.ctx.requests;
-    const kvTokensAtEnd = requests.inputTokens[slot] + requests.outputTokens[slot];
+    const i32 = this.ctx.requests.i32;
+    const kvTokensAtEnd = i32[slot * I32_PER_SLOT + R_INPUT] + i32[slot * I32_PER_SLOT + R_OUTPUT];
     const units = this.units;
     if (this.config.balancer === 'round-robin') {
       const gpus = this.config.gpusPerUnit;
@@ -194,7 +222,7 @@ export class DecodePool extends Pool<DecodeUnit> {
         }
       }
       if (!best) return false;
-      const rank = best.heap[0];
+      const rank = best.heapRanks[0];
       if (this.fits(best, rank, kvTokensAtEnd)) {
         this.join(best, rank, slot, nowSeconds);
         return true;
@@ -215,11 +243,13 @@ export class DecodePool extends Pool<DecodeUnit> {
    * outgrows the GPU's memory (no preemption is modelled).
    */
   private fits(unit: DecodeUnit, rank: number, kvTokensAtEnd: number): boolean {
-    return unit.n[rank] < this.config.maxSequencesPerGpu && unit.reserved[rank] + kvTokensAtEnd <= this.config.kvCapacityTokensPerGpu;
+    const g = rank * GPU_FIELDS;
+    return unit.gpus[g + G_N] < this.config.maxSequencesPerGpu && unit.gpus[g + G_RESERVED] + kvTokensAtEnd <= this.config.kvCapacityTokensPerGpu;
   }
 
   private join(unit: DecodeUnit, rank: number, slot: number, nowSeconds: number): void {
     const requests = this.ctx.requests;
+    const at = slot * I32_PER_SLOT;
     let joinStep = unit.step;
     if (!unit.running) {
       unit.running = true;
@@ -237,13 +267,17 @@ export class DecodePool extends Pool<DecodeUnit> {
         this.ctx.queue.reschedule(unit.eventHandle, unit.segmentStartSeconds + boundary * unit.stepSeconds);
       }
     }
-    requests.unit[slot] = unit.index;
-    requests.rank[slot] = rank;
-    requests.joinStep[slot] = joinStep;
-    const contribution = requests.inputTokens[slot] - joinStep * this.tokensPerStep;
-    unit.n[rank]++;
-    unit.a[rank] += contribution;
-    unit.reserved[rank] += requests.inputTokens[slot] + requests.outputTokens[slot];
+    const i32 = requests.i32;
+    i32[at + R_UNIT] = unit.index;
+    i32[at + R_RANK] = rank;
+    requests.f64[slot * F64_PER_SLOT + R_JOIN_STEP] = joinStep;
+    const input = i32[at + R_INPUT];
+    const contribution = input - joinStep * this.tokensPerStep;
+    const gpus = unit.gpus;
+    const g = rank * GPU_FIELDS;
+    gpus[g + G_N]++;
+    gpus[g + G_A] += contribution;
+    gpus[g + G_RESERVED] += input + i32[at + R_OUTPUT];
     unit.totalN++;
     unit.totalA += contribution;
     this.siftRank(unit, rank);
@@ -253,68 +287,96 @@ export class DecodePool extends Pool<DecodeUnit> {
 
   private leave(unit: DecodeUnit, slot: number): void {
     const requests = this.ctx.requests;
-    const rank = requests.rank[slot];
-    const contribution = requests.inputTokens[slot] - requests.joinStep[slot] * this.tokensPerStep;
-    unit.n[rank]--;
-    unit.a[rank] -= contribution;
-    unit.reserved[rank] -= requests.inputTokens[slot] + requests.outputTokens[slot];
+    const i32 = requests.i32;
+    const at = slot * I32_PER_SLOT;
+    const rank = i32[at + R_RANK];
+    const input = i32[at + R_INPUT];
+    const contribution = input - requests.f64[slot * F64_PER_SLOT + R_JOIN_STEP] * this.tokensPerStep;
+    const gpus = unit.gpus;
+    const g = rank * GPU_FIELDS;
+    gpus[g + G_N]--;
+    gpus[g + G_A] -= contribution;
+    gpus[g + G_RESERVED] -= input + i32[at + R_OUTPUT];
     unit.totalN--;
     unit.totalA -= contribution;
-    if (unit.n[rank] === 0) {
-      unit.a[rank] = 0;
-      unit.reserved[rank] = 0;
+    if (gpus[g + G_N] === 0) {
+      gpus[g + G_A] = 0;
+      gpus[g + G_RESERVED] = 0;
     }
     if (unit.totalN === 0) unit.totalA = 0;
     this.siftRank(unit, rank);
   }
 
   private drainWaiting(nowSeconds: number): void {
-    const requests = this.ctx.requests;
     while (this.waitingHead >= 0) {
       const slot = this.waitingHead;
       if (!this.place(slot, nowSeconds)) break;
-      this.waitingHead = requests.next[slot];
+      this.waitingHead = this.ctx.requests.next[slot];
       if (this.waitingHead < 0) this.waitingTail = -1;
       this.waitingCount--;
     }
     this.onWaitingChanged(nowSeconds);
   }
 
-  private rankLess(unit: DecodeUnit, x: number, y: number): boolean {
-    const nx = unit.n[x];
-    const ny = unit.n[y];
-    if (nx !== ny) return nx < ny;
-    if (this.secondaryByKv) {
-      const ax = unit.a[x];
-      const ay = unit.a[y];
-      if (ax !== ay) return ax < ay;
-    }
-    return x < y;
-  }
-
-  /** Restores the GPU heap after rank's key changed. */
+  /**
+   * Restores the GPU heap after rank's key changed. Keys are (n, A, rank), or (n, rank) for the
+   * least-loaded balancer, compared in that order; the heap keeps them in heap order, so a sift reads
+   * its keys without going through the GPU's fields. (`| 0` keeps the index arithmetic in int32.)
+   */
   private siftRank(unit: DecodeUnit, rank: number): void {
-    const heap = unit.heap;
+    const keys = unit.heapKeys;
+    const ranks = unit.heapRanks;
     const pos = unit.heapPos;
+    const size = pos.length;
+    const n = unit.gpus[(rank * GPU_FIELDS + G_N) | 0];
+    const a = this.secondaryByKv ? unit.gpus[(rank * GPU_FIELDS + G_A) | 0] : 0;
     let i = pos[rank];
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.rankLess(unit, rank, heap[parent])) break;
-      heap[i] = heap[parent];
-      pos[heap[i]] = i;
+      const p = (parent * KEY_FIELDS) | 0;
+      const pn = keys[p];
+      const pa = keys[(p + 1) | 0];
+      const pr = ranks[parent];
+      if (!(n < pn || (n === pn && (a < pa || (a === pa && rank < pr))))) break;
+      const k = (i * KEY_FIELDS) | 0;
+      keys[k] = pn;
+      keys[(k + 1) | 0] = pa;
+      ranks[i] = pr;
+      pos[pr] = i;
       i = parent;
     }
-    const size = heap.length;
     for (;;) {
-      let child = 2 * i + 1;
+      let child = (2 * i + 1) | 0;
       if (child >= size) break;
-      if (child + 1 < size && this.rankLess(unit, heap[child + 1], heap[child])) child++;
-      if (!this.rankLess(unit, heap[child], rank)) break;
-      heap[i] = heap[child];
-      pos[heap[i]] = i;
+      const c = (child * KEY_FIELDS) | 0;
+      let cn = keys[c];
+      let ca = keys[(c + 1) | 0];
+      let cr = ranks[child];
+      const sibling = (child + 1) | 0;
+      if (sibling < size) {
+        const d = (sibling * KEY_FIELDS) | 0;
+        const dn = keys[d];
+        const da = keys[(d + 1) | 0];
+        const dr = ranks[sibling];
+        if (dn < cn || (dn === cn && (da < ca || (da === ca && dr < cr)))) {
+          child = sibling;
+          cn = dn;
+          ca = da;
+          cr = dr;
+        }
+      }
+      if (!(cn < n || (cn === n && (ca < a || (ca === a && cr < rank))))) break;
+      const k = (i * KEY_FIELDS) | 0;
+      keys[k] = cn;
+      keys[(k + 1) | 0] = ca;
+      ranks[i] = cr;
+      pos[cr] = i;
       i = child;
     }
-    heap[i] = rank;
+    const k = (i * KEY_FIELDS) | 0;
+    keys[k] = n;
+    keys[(k + 1) | 0] = a;
+    ranks[i] = rank;
     pos[rank] = i;
   }
 
@@ -335,10 +397,9 @@ export class DecodePool extends Pool<DecodeUnit> {
     const unit: DecodeUnit = {
       index,
       state: ACTIVE,
-      n: new Int32Array(gpus),
-      a: new Float64Array(gpus),
-      reserved: new Float64Array(gpus),
-      heap: new Int32Array(gpus),
+      gpus: new Float64Array(gpus * GPU_FIELDS),
+      heapRanks: new Int32Array(gpus),
+      heapKeys: new Float64Array(gpus * KEY_FIELDS),
       heapPos: new Int32Array(gpus),
       totalN: 0,
       totalA: 0,
@@ -357,10 +418,10 @@ export class DecodePool extends Pool<DecodeUnit> {
   }
 
   protected resetUnit(unit: DecodeUnit): void {
-    unit.n.fill(0);
-    unit.a.fill(0);
-    for (let r = 0; r < unit.heap.length; r++) {
-      unit.heap[r] = r;
+    unit.gpus.fill(0);
+    unit.heapKeys.fill(0);
+    for (let r = 0; r < unit.heapPos.length; r++) {
+      unit.heapRanks[r] = r;
       unit.heapPos[r] = r;
     }
     unit.totalN = 0;

@@ -64,6 +64,11 @@ export class FleetMetrics {
   private lastBucket = -1;
   private lastBucketStart = 0;
   private lastBucketEnd = -1;
+  /**
+   * A little before lastBucketEnd: an interval from inside the current bucket to no later than this
+   * lies wholly in it (addOverInterval's split would find one bucket), so it is added without the split.
+   */
+  private lastBucketSafeEnd = -1;
   /** buckets × models × channels × 3 token classes. */
   tokens: Float64Array;
   private capacity = 0;
@@ -92,6 +97,11 @@ export class FleetMetrics {
       this.lastBucket = bucket;
       this.lastBucketStart = this.startSeconds + bucket * this.bucketSeconds;
       this.lastBucketEnd = this.lastBucketStart + this.bucketSeconds;
+      // A millionth of a bucket is far more than the rounding of (t1 − start) / bucketSeconds, as
+      // long as times stay below a billion buckets.
+      const margin = this.bucketSeconds * 1e-6;
+      this.lastBucketSafeEnd = Math.abs(this.lastBucketEnd) < this.bucketSeconds * 1e9 ? this.lastBucketEnd - margin : -1;
+      if (!(this.lastBucketSafeEnd > this.lastBucketStart)) this.lastBucketSafeEnd = Number.NEGATIVE_INFINITY;
     }
     return bucket;
   }
@@ -112,6 +122,10 @@ export class FleetMetrics {
   /** Adds `perSecond` for every second of [t0, t1), split over the buckets it crosses. */
   addOverInterval(field: BucketField, t0: number, t1: number, perSecond: number): void {
     if (!(t1 > t0) || perSecond === 0) return;
+    if (t0 >= this.lastBucketStart && t1 <= this.lastBucketSafeEnd) {
+      this.values[this.lastBucket * FIELD_COUNT + field] += perSecond * (t1 - t0);
+      return;
+    }
     const b0 = this.bucketOf(t0);
     // t1 is exclusive: an interval ending on a boundary does not open the next bucket.
     const b1 = Math.max(b0, Math.ceil((t1 - this.startSeconds) / this.bucketSeconds) - 1);
@@ -133,8 +147,13 @@ export class FleetMetrics {
   }
 
   setGauge(gauge: Gauge, nowSeconds: number, value: number): void {
-    if (nowSeconds > gauge.sinceSeconds) {
-      this.addOverInterval(gauge.integralField, gauge.sinceSeconds, nowSeconds, gauge.value);
+    const since = gauge.sinceSeconds;
+    if (nowSeconds > since) {
+      const held = gauge.value;
+      // addOverInterval's fast path, inline: most changes come within the current bucket.
+      if (since >= this.lastBucketStart && nowSeconds <= this.lastBucketSafeEnd) {
+        if (held !== 0) this.values[this.lastBucket * FIELD_COUNT + gauge.integralField] += held * (nowSeconds - since);
+      } else this.addOverInterval(gauge.integralField, since, nowSeconds, held);
       gauge.sinceSeconds = nowSeconds;
     }
     gauge.value = value;
@@ -154,6 +173,33 @@ export class FleetMetrics {
 
   recordLatencies(nowSeconds: number, ttftSeconds: number, tpotSeconds: number, e2eSeconds: number): void {
     const b = this.bucketOf(nowSeconds);
+    addBoth(this.e2e, this.bucketE2e[b], e2eSeconds);
+    if (ttftSeconds >= 0) addBoth(this.ttft, this.bucketTtft[b], ttftSeconds);
+    if (tpotSeconds >= 0) addBoth(this.tpot, this.bucketTpot[b], tpotSeconds);
+  }
+
+  /** A prompt is computed: its tokens by cache class and the prompt tokens prefilled (one bucket lookup). */
+  prefilled(nowSeconds: number, model: number, channel: number, hitTokens: number, inputTokens: number): void {
+    const b = this.bucketOf(nowSeconds);
+    const t = ((b * this.models + model) * this.channels + channel) * 3;
+    const tokens = this.tokens;
+    tokens[t + INPUT_CACHE_HIT] += hitTokens;
+    tokens[t + INPUT_CACHE_MISS] += inputTokens - hitTokens;
+    this.values[b * FIELD_COUNT + F.prefillInputTokens] += inputTokens;
+  }
+
+  /**
+   * A request's last token is out: its output tokens, the context they were produced with (output
+   * token j, 0-based, with input + j tokens) and its latencies; ttft or tpot < 0 is not recorded.
+   */
+  completed(nowSeconds: number, model: number, channel: number, inputTokens: number, outputTokens: number, ttftSeconds: number, tpotSeconds: number, e2eSeconds: number): void {
+    const b = this.bucketOf(nowSeconds);
+    this.tokens[((b * this.models + model) * this.channels + channel) * 3 + OUTPUT] += outputTokens;
+    const values = this.values;
+    const row = b * FIELD_COUNT;
+    values[row + F.kvLengthTokenSum] += outputTokens * inputTokens + (outputTokens * (outputTokens - 1)) / 2;
+    values[row + F.kvOutputTokens] += outputTokens;
+    values[row + F.completed] += 1;
     addBoth(this.e2e, this.bucketE2e[b], e2eSeconds);
     if (ttftSeconds >= 0) addBoth(this.ttft, this.bucketTtft[b], ttftSeconds);
     if (tpotSeconds >= 0) addBoth(this.tpot, this.bucketTpot[b], tpotSeconds);

@@ -54,6 +54,7 @@ export abstract class Pool<U extends UnitBase> {
     for (const u of this.units) {
       if (u.state === DRAINING) {
         u.state = ACTIVE;
+        this.stateChanged(u);
         this.servingUnits++;
         this.changed(nowSeconds);
         return;
@@ -68,9 +69,11 @@ export abstract class Pool<U extends UnitBase> {
     this.aliveUnits++;
     if (provisionSeconds > 0) {
       unit.state = PROVISIONING;
+      this.stateChanged(unit);
       this.ctx.queue.schedule(nowSeconds + provisionSeconds, EV_UNIT_READY, this.poolIndex * 1048576 + unit.index);
     } else {
       unit.state = ACTIVE;
+      this.stateChanged(unit);
       this.servingUnits++;
     }
     this.changed(nowSeconds);
@@ -80,6 +83,7 @@ export abstract class Pool<U extends UnitBase> {
     const unit = this.units[unitIndex];
     if (unit.state !== PROVISIONING) return;
     unit.state = ACTIVE;
+    this.stateChanged(unit);
     this.servingUnits++;
     this.changed(nowSeconds);
     this.onUnitReady(unit, nowSeconds);
@@ -100,6 +104,7 @@ export abstract class Pool<U extends UnitBase> {
     }
     if (!chosen) return false;
     chosen.state = DRAINING;
+    this.stateChanged(chosen);
     this.servingUnits--;
     this.changed(nowSeconds);
     this.leaveIfDrained(chosen, nowSeconds);
@@ -109,6 +114,7 @@ export abstract class Pool<U extends UnitBase> {
   protected leaveIfDrained(unit: U, nowSeconds: number): void {
     if (unit.state !== DRAINING || !this.unitIdle(unit)) return;
     unit.state = GONE;
+    this.stateChanged(unit);
     this.aliveUnits--;
     this.changed(nowSeconds);
   }
@@ -133,4 +139,6 @@ export abstract class Pool<U extends UnitBase> {
   protected abstract unitLoad(unit: U): number;
   protected abstract unitIdle(unit: U): boolean;
   protected abstract onUnitReady(unit: U, nowSeconds: number): void;
+  /** Called after a unit's state changes. */
+  protected stateChanged(_unit: U): void {}
 }

@@ -3,6 +3,7 @@ import { EV_PREFILL_STEP_END, type SimContext } from './context.js';
 import { growI32 } from './eventQueue.js';
 import { F, PREFILL } from './metrics.js';
 import { ACTIVE, DRAINING, Pool, type UnitBase } from './pool.js';
+import { I32_PER_SLOT, R_COMPUTE_LEFT, R_COMPUTED, R_HIT, R_RANK, R_UNIT } from './requestTable.js';
 import type { PrefillLoad } from './stepTime.js';
 
 export interface PrefillUnit extends UnitBase {
@@ -12,6 +13,8 @@ export interface PrefillUnit extends UnitBase {
   /** Per GPU: prompt tokens queued, and the balancer's work score of them. */
   queuedTokens: Float64Array;
   queuedWork: Float64Array;
+  /** Per GPU: the balancer's score (queuedWork or queuedTokens), for its choice of GPU. */
+  rankScores: FirstMinTree;
   totalTokens: number;
   totalWork: number;
   queuedRequests: number;
@@ -26,6 +29,57 @@ export interface PrefillUnit extends UnitBase {
 }
 
 /**
+ * The first (lowest-index) minimum of an array of numbers under updates, as a scan with `<` would
+ * find it: a tournament tree whose nodes hold the winning index (on a tie the left one), so the
+ * balancer's choice is a lookup and an update costs log2(n) comparisons.
+ */
+class FirstMinTree {
+  /** The numbers; entries past those in use hold +Infinity (or the value given) and never win against a smaller one. */
+  readonly values: Float64Array;
+  /** Node k (1 = root) holds the index winning its subtree; the leaves are nodes size … 2·size − 1. */
+  private readonly winners: Int32Array;
+  private readonly size: number;
+
+  constructor(count: number, initial = Number.POSITIVE_INFINITY) {
+    let size = 1;
+    while (size < count) size *= 2;
+    this.size = size;
+    this.values = new Float64Array(size).fill(Number.POSITIVE_INFINITY);
+    this.values.fill(initial, 0, count);
+    this.winners = new Int32Array(2 * size);
+    for (let i = 0; i < size; i++) this.winners[size + i] = i;
+    this.rebuild();
+  }
+
+  /** Index of the first minimum. */
+  get first(): number {
+    return this.winners[1];
+  }
+
+  set(index: number, value: number): void {
+    const values = this.values;
+    const winners = this.winners;
+    values[index] = value;
+    for (let node = (this.size + index) >> 1; node >= 1; node >>= 1) {
+      const left = winners[2 * node];
+      const right = winners[2 * node + 1];
+      winners[node] = values[right] < values[left] ? right : left;
+    }
+  }
+
+  /** Recomputes every node after values were written directly. */
+  rebuild(): void {
+    const values = this.values;
+    const winners = this.winners;
+    for (let node = this.size - 1; node >= 1; node--) {
+      const left = winners[2 * node];
+      const right = winners[2 * node + 1];
+      winners[node] = values[right] < values[left] ? right : left;
+    }
+  }
+}
+
+/**
  * The prefill pool: units of data-parallel GPUs that step in lockstep over chunked prompts. The
  * balancer decides where a prompt goes ("what"), the step-time model how long a step takes ("how
  * long"); cached prefix tokens are loaded at the cache's bandwidth, not recomputed.
@@ -33,6 +87,11 @@ export interface PrefillUnit extends UnitBase {
 export class PrefillPool extends Pool<PrefillUnit> {
   private readonly config: PrefillPoolConfig;
   private readonly load: PrefillLoad;
+  /** The balancer's score of each unit (work or tokens queued), +Infinity when not serving. */
+  private unitScores = new FirstMinTree(8);
+  private readonly byWork: boolean;
+  /** Sink for loads made only to bring data into the cache. */
+  private touched = 0;
   private roundRobinUnit = 0;
   private roundRobinRank = 0;
   /** Unit-seconds spent stepping since the start (the autoscaler's utilisation). */
@@ -41,6 +100,7 @@ export class PrefillPool extends Pool<PrefillUnit> {
   constructor(ctx: SimContext, startSeconds: number) {
     super(ctx, PREFILL, ctx.config.prefill, startSeconds);
     this.config = ctx.config.prefill;
+    this.byWork = this.config.balancer === 'deepseek';
     this.load = {
       gpus: this.config.gpusPerUnit,
       microBatches: this.config.microBatches,
@@ -56,21 +116,33 @@ export class PrefillPool extends Pool<PrefillUnit> {
   /** Queues an admitted request on a GPU chosen by the balancer and starts a step if the unit is idle. */
   enqueue(slot: number, nowSeconds: number): void {
     const requests = this.ctx.requests;
-    const compute = requests.computeLeft[slot];
-    const work = this.workOf(compute, requests.hitTokens[slot]);
+    requests.admit(slot);
+    const i32 = requests.i32;
+    const at = slot * I32_PER_SLOT;
+    const compute = i32[at + R_COMPUTE_LEFT];
+    const work = this.workOf(compute, i32[at + R_HIT]);
     const packed = this.choose();
     const unit = this.units[packed >> 16];
     const rank = packed & 0xffff;
-    requests.unit[slot] = unit.index;
-    requests.rank[slot] = rank;
-    requests.next[slot] = -1;
-    if (unit.tail[rank] >= 0) requests.next[unit.tail[rank]] = slot;
+    i32[at + R_UNIT] = unit.index;
+    i32[at + R_RANK] = rank;
+    const next = requests.next;
+    next[slot] = -1;
+    const tail = unit.tail[rank];
+    if (tail >= 0) next[tail] = slot;
     else unit.head[rank] = slot;
     unit.tail[rank] = slot;
     unit.queuedTokens[rank] += compute;
     unit.queuedWork[rank] += work;
     unit.totalTokens += compute;
     unit.totalWork += work;
+    if (this.byWork) {
+      unit.rankScores.set(rank, unit.queuedWork[rank]);
+      this.unitScores.set(unit.index, unit.totalWork);
+    } else {
+      unit.rankScores.set(rank, unit.queuedTokens[rank]);
+      this.unitScores.set(unit.index, unit.totalTokens);
+    }
     unit.queuedRequests++;
     if (!unit.stepping) this.startStep(unit, nowSeconds);
   }
@@ -83,6 +155,11 @@ export class PrefillPool extends Pool<PrefillUnit> {
     this.busyUnitSecondsTotal += nowSeconds - unit.stepStartSeconds;
     m.add(F.prefillComputedTokens, nowSeconds, unit.stepNewTokens);
     const finishing = unit.finishing;
+    // Touch the finishing requests' blocks first, so their cache misses overlap rather than queue.
+    const i32 = this.ctx.requests.i32;
+    let touched = 0;
+    for (let i = 0; i < unit.finishingCount; i++) touched += i32[finishing[i] * I32_PER_SLOT + R_HIT];
+    this.touched = touched;
     for (let i = 0; i < unit.finishingCount; i++) this.ctx.prefillDone(finishing[i], nowSeconds, unit.stepSeconds);
     unit.finishingCount = 0;
     if (unit.queuedRequests > 0) this.startStep(unit, nowSeconds);
@@ -108,28 +185,17 @@ export class PrefillPool extends Pool<PrefillUnit> {
       }
       throw new Error('PrefillPool: no unit in service');
     }
-    const byWork = this.config.balancer === 'deepseek';
-    let best: PrefillUnit | undefined;
-    let bestScore = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < units.length; i++) {
-      const u = units[i];
-      if (u.state !== ACTIVE) continue;
-      const score = byWork ? u.totalWork : u.totalTokens;
-      if (score < bestScore) {
-        best = u;
-        bestScore = score;
-      }
-    }
-    if (!best) throw new Error('PrefillPool: no unit in service');
-    const perRank = byWork ? best.queuedWork : best.queuedTokens;
-    let bestRank = 0;
-    for (let r = 1; r < gpus; r++) if (perRank[r] < perRank[bestRank]) bestRank = r;
-    return (best.index << 16) | bestRank;
+    // The first unit with the lowest score (units out of service score +Infinity), then its first GPU
+    // with the lowest.
+    const bestIndex = this.unitScores.first;
+    if (!(this.unitScores.values[bestIndex] < Number.POSITIVE_INFINITY)) throw new Error('PrefillPool: no unit in service');
+    return (bestIndex << 16) | units[bestIndex].rankScores.first;
   }
 
   /** Forms the next batch: per GPU, chunks from the head of its queue up to the token budget. */
   private startStep(unit: PrefillUnit, nowSeconds: number): void {
-    const requests = this.ctx.requests;
+    const i32 = this.ctx.requests.i32;
+    const links = this.ctx.requests.next;
     const budget = this.config.tokenBudgetPerGpu;
     const scale = this.config.attentionEquivalentContextTokens;
     const load = this.load;
@@ -151,20 +217,22 @@ export class PrefillPool extends Pool<PrefillUnit> {
       let loaded = 0;
       let work = 0;
       while (slot >= 0 && used < budget) {
-        const left = requests.computeLeft[slot];
+        const at = slot * I32_PER_SLOT;
+        const left = i32[at + R_COMPUTE_LEFT];
         const chunk = left < budget - used ? left : budget - used;
-        const done = requests.computed[slot];
-        const position = requests.hitTokens[slot] + done;
-        if (done === 0) loaded += requests.hitTokens[slot];
+        const done = i32[at + R_COMPUTED];
+        const hit = i32[at + R_HIT];
+        const position = hit + done;
+        if (done === 0) loaded += hit;
         pairs += chunk * position + (chunk * (chunk + 1)) / 2;
         before += position;
         work += chunk * (1 + (position + chunk / 2) / scale);
         used += chunk;
-        requests.computed[slot] = done + chunk;
-        requests.computeLeft[slot] = left - chunk;
+        i32[at + R_COMPUTED] = done + chunk;
+        i32[at + R_COMPUTE_LEFT] = left - chunk;
         if (left - chunk > 0) break;
         finishing++;
-        const next = requests.next[slot];
+        const next = links[slot];
         if (unit.finishingCount === unit.finishing.length) unit.finishing = growI32(unit.finishing, unit.finishing.length * 2);
         unit.finishing[unit.finishingCount++] = slot;
         unit.queuedRequests--;
@@ -197,6 +265,9 @@ export class PrefillPool extends Pool<PrefillUnit> {
       unit.totalTokens = 0;
       unit.totalWork = 0;
     }
+    unit.rankScores.values.set(this.byWork ? unit.queuedWork : unit.queuedTokens);
+    unit.rankScores.rebuild();
+    this.refreshScore(unit);
     if (load.unitNewTokens === 0) return;
     let stepSeconds = this.ctx.prefillStepSeconds(load);
     const cache = this.ctx.config.cache;
@@ -221,8 +292,22 @@ export class PrefillPool extends Pool<PrefillUnit> {
     super.finish(nowSeconds);
   }
 
+  private refreshScore(unit: PrefillUnit): void {
+    this.unitScores.set(unit.index, unit.state === ACTIVE ? (this.byWork ? unit.totalWork : unit.totalTokens) : Number.POSITIVE_INFINITY);
+  }
+
+  protected override stateChanged(unit: PrefillUnit): void {
+    this.refreshScore(unit);
+  }
+
   protected createUnit(index: number): PrefillUnit {
     const gpus = this.config.gpusPerUnit;
+    if (index >= this.unitScores.values.length) {
+      const grown = new FirstMinTree(this.unitScores.values.length * 2);
+      grown.values.set(this.unitScores.values);
+      grown.rebuild();
+      this.unitScores = grown;
+    }
     return {
       index,
       state: ACTIVE,
@@ -230,6 +315,7 @@ export class PrefillPool extends Pool<PrefillUnit> {
       tail: new Int32Array(gpus).fill(-1),
       queuedTokens: new Float64Array(gpus),
       queuedWork: new Float64Array(gpus),
+      rankScores: new FirstMinTree(gpus, 0),
       totalTokens: 0,
       totalWork: 0,
       queuedRequests: 0,
@@ -247,11 +333,14 @@ export class PrefillPool extends Pool<PrefillUnit> {
     unit.tail.fill(-1);
     unit.queuedTokens.fill(0);
     unit.queuedWork.fill(0);
+    unit.rankScores.values.fill(0, 0, unit.queuedWork.length);
+    unit.rankScores.rebuild();
     unit.totalTokens = 0;
     unit.totalWork = 0;
     unit.queuedRequests = 0;
     unit.stepping = false;
     unit.finishingCount = 0;
+    this.refreshScore(unit);
   }
 
   protected unitLoad(unit: PrefillUnit): number {
@@ -271,3 +360,4 @@ export class PrefillPool extends Pool<PrefillUnit> {
     return n;
   }
 }
+

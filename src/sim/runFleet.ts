@@ -14,10 +14,10 @@ import {
 import { DecodePool } from './decodePool.js';
 import { EventQueue } from './eventQueue.js';
 import { FleetPlanner } from './fleetPlan.js';
-import { F, FleetMetrics, INPUT_CACHE_HIT, INPUT_CACHE_MISS, OUTPUT, type Gauge } from './metrics.js';
+import { F, FleetMetrics, type Gauge } from './metrics.js';
 import { PrefillPool } from './prefillPool.js';
 import { PrefixCache } from './prefixCache.js';
-import { RequestTable } from './requestTable.js';
+import { F64_PER_SLOT, I32_PER_SLOT, R_ARRIVAL, R_CHANNEL, R_FIRST_TOKEN, R_HIT, R_INPUT, R_MODEL, R_OUTPUT, RequestTable } from './requestTable.js';
 import { buildResult, type FleetResult } from './result.js';
 import type { DecodeLoad, PrefillLoad, StepTimeModel } from './stepTime.js';
 
@@ -48,7 +48,7 @@ export function runFleet(config: FleetConfig, source: RequestSource, stepModel: 
 
 class FleetRun implements SimContext {
   readonly config: FleetConfig;
-  readonly queue = new EventQueue(4096);
+  readonly queue = new EventQueue(4096, EV_ARRIVAL);
   readonly requests = new RequestTable(4096);
   readonly metrics: FleetMetrics;
   private readonly stepModel: StepTimeModel;
@@ -109,6 +109,7 @@ class FleetRun implements SimContext {
     this.pullNextArrival();
     const queue = this.queue;
     let events = 0;
+    let untilProgress = progressEvery;
     let now = startSeconds;
     while (queue.size > 0) {
       if (!drain && queue.peekTime() > endSeconds) break;
@@ -141,8 +142,10 @@ class FleetRun implements SimContext {
         default:
           throw new Error(`unknown event kind ${queue.poppedKind}`);
       }
-      if (++events % progressEvery === 0 && onProgress) {
-        onProgress({ simulatedSeconds: now, arrived: this.arrived, completed: this.completed, inFlight: this.requests.inFlight, events });
+      events++;
+      if (--untilProgress === 0) {
+        untilProgress = progressEvery;
+        onProgress?.({ simulatedSeconds: now, arrived: this.arrived, completed: this.completed, inFlight: this.requests.inFlight, events });
       }
     }
     this.source.close?.();
@@ -251,17 +254,17 @@ class FleetRun implements SimContext {
   prefillDone(slot: number, nowSeconds: number, lastStepSeconds: number): void {
     const requests = this.requests;
     const m = this.metrics;
-    const input = requests.inputTokens[slot];
-    const hit = requests.hitTokens[slot];
-    const model = requests.modelIndex[slot];
-    const channel = requests.channelIndex[slot];
-    requests.firstTokenSeconds[slot] = nowSeconds;
-    m.addTokens(nowSeconds, model, channel, INPUT_CACHE_HIT, hit);
-    m.addTokens(nowSeconds, model, channel, INPUT_CACHE_MISS, input - hit);
-    m.add(F.prefillInputTokens, nowSeconds, input);
+    const i32 = requests.i32;
+    const at = slot * I32_PER_SLOT;
+    const input = i32[at + R_INPUT];
+    const hit = i32[at + R_HIT];
+    const model = i32[at + R_MODEL];
+    const channel = i32[at + R_CHANNEL];
+    requests.f64[slot * F64_PER_SLOT + R_FIRST_TOKEN] = nowSeconds;
+    m.prefilled(nowSeconds, model, channel, hit, input);
     this.prefillQueued--;
     m.setGauge(this.prefillQueue, nowSeconds, this.prefillQueued);
-    if (requests.outputTokens[slot] <= 1) {
+    if (i32[at + R_OUTPUT] <= 1) {
       this.finish(slot, nowSeconds, -1);
       return;
     }
@@ -273,22 +276,20 @@ class FleetRun implements SimContext {
 
   decodeDone(slot: number, nowSeconds: number): void {
     const requests = this.requests;
-    const tpotSeconds = (nowSeconds - requests.firstTokenSeconds[slot]) / (requests.outputTokens[slot] - 1);
+    const tpotSeconds = (nowSeconds - requests.f64[slot * F64_PER_SLOT + R_FIRST_TOKEN]) / (requests.i32[slot * I32_PER_SLOT + R_OUTPUT] - 1);
     this.finish(slot, nowSeconds, tpotSeconds);
   }
 
   private finish(slot: number, nowSeconds: number, tpotSeconds: number): void {
     const requests = this.requests;
     const m = this.metrics;
-    const input = requests.inputTokens[slot];
-    const output = requests.outputTokens[slot];
-    m.addTokens(nowSeconds, requests.modelIndex[slot], requests.channelIndex[slot], OUTPUT, output);
-    // Output token j (0-based) is produced with a context of input + j tokens.
-    m.add(F.kvLengthTokenSum, nowSeconds, output * input + (output * (output - 1)) / 2);
-    m.add(F.kvOutputTokens, nowSeconds, output);
-    m.add(F.completed, nowSeconds, 1);
-    const arrival = requests.arrivalSeconds[slot];
-    m.recordLatencies(nowSeconds, requests.firstTokenSeconds[slot] - arrival, tpotSeconds, nowSeconds - arrival);
+    const i32 = requests.i32;
+    const f64 = requests.f64;
+    const at = slot * I32_PER_SLOT;
+    const d = slot * F64_PER_SLOT;
+    const arrival = f64[d + R_ARRIVAL];
+    const ttftSeconds = f64[d + R_FIRST_TOKEN] - arrival;
+    m.completed(nowSeconds, i32[at + R_MODEL], i32[at + R_CHANNEL], i32[at + R_INPUT], i32[at + R_OUTPUT], ttftSeconds, tpotSeconds, nowSeconds - arrival);
     this.completed++;
     requests.release(slot);
     m.setGauge(this.inFlight, nowSeconds, requests.inFlight);

@@ -65,4 +65,56 @@ describe('EventQueue', () => {
       ),
     );
   });
+
+  it('matches a sorted list when events are scheduled for the instant being run or in order, then cancelled or moved', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ op: fc.integer({ min: 0, max: 7 }), delay: fc.integer({ min: 0, max: 3 }), pick: fc.nat() }), { maxLength: 300 }),
+        (ops) => {
+          const ORDERED = 1;
+          const q = new EventQueue(2, ORDERED);
+          let orderedTime = 0;
+          const pending: { time: number; seq: number; id: number; handle: number }[] = [];
+          const byOrder = (x: { time: number; seq: number }, y: { time: number; seq: number }) => x.time - y.time || x.seq - y.seq;
+          let seq = 0;
+          let id = 0;
+          let now = 0;
+          for (const { op, delay, pick } of ops) {
+            if (op <= 2) {
+              // A third of the schedules are for the instant last popped (the now-lane), the rest later.
+              const time = now + (op === 0 ? 0 : delay);
+              pending.push({ time, seq: seq++, id, handle: q.schedule(time, 0, id) });
+              id++;
+            } else if (op === 7) {
+              // The ordered kind, in time order (its lane) but for an occasional step back (the heap).
+              orderedTime = delay === 3 ? Math.max(now, orderedTime - 2) : Math.max(now, orderedTime) + delay;
+              pending.push({ time: orderedTime, seq: seq++, id, handle: q.schedule(orderedTime, ORDERED, id) });
+              id++;
+            } else if (pending.length === 0) {
+              continue;
+            } else if (op <= 4) {
+              pending.sort(byOrder);
+              const next = pending.shift()!;
+              expect(q.peekTime()).toBe(next.time);
+              expect(q.pop()).toBe(true);
+              expect(q.poppedTarget).toBe(next.id);
+              now = next.time;
+            } else if (op === 5) {
+              const [gone] = pending.splice(pick % pending.length, 1);
+              q.cancel(gone.handle);
+              expect(q.isPending(gone.handle)).toBe(false);
+            } else {
+              const moved = pending[pick % pending.length];
+              moved.time = now + delay;
+              moved.seq = seq++;
+              q.reschedule(moved.handle, moved.time);
+            }
+            expect(q.size).toBe(pending.length);
+          }
+          expect(drain(q).map((e) => e[1])).toEqual(pending.sort(byOrder).map((e) => e.id));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });
