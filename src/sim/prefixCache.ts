@@ -107,8 +107,7 @@ export class PrefixCache {
       path[pathLength - 1] = last;
       split = true;
     }
-    // Touch the path, deepest first, so each node ends up behind its descendants.
-    for (let i = pathLength - 1; i >= 0; i--) this.touch(path[i]);
+    if (pathLength > 0) this.touchPath(pathLength);
     if (matched < blockCount) this.insertRun(keys, matched, blockCount, tokens, last, pathLength, split);
     return matched;
   }
@@ -152,10 +151,27 @@ export class PrefixCache {
     return offset;
   }
 
-  /** Makes `node` the most recent: appends it to the ring and leaves a tombstone where it was. */
-  private touch(node: number): void {
-    const previous = this.nodeFields[node * FIELDS + RING_POS];
-    if (previous >= 0) this.ring[previous] = TOMBSTONE;
+  /**
+   * Makes the path the most recent nodes, deepest first, so each node ends up behind its descendants:
+   * appends each to the ring and leaves a tombstone where it was.
+   */
+  private touchPath(pathLength: number): void {
+    const path = this.path;
+    const fields = this.nodeFields;
+    for (let i = pathLength - 1; i >= 0; i--) {
+      const node = path[i];
+      const previous = fields[node * FIELDS + RING_POS];
+      if (previous >= 0) this.ring[previous] = TOMBSTONE;
+      if (this.ringCount === this.ring.length) this.compactRing();
+      const position = (this.ringFront + this.ringCount) & this.ringMask;
+      this.ring[position] = node;
+      fields[node * FIELDS + RING_POS] = position;
+      this.ringCount++;
+    }
+  }
+
+  /** Makes a new node the most recent. */
+  private linkAtEnd(node: number): void {
     if (this.ringCount === this.ring.length) this.compactRing();
     const position = (this.ringFront + this.ringCount) & this.ringMask;
     this.ring[position] = node;
@@ -180,21 +196,6 @@ export class PrefixCache {
     ring[position] = node;
     fields[node * FIELDS + RING_POS] = position;
     this.ringCount++;
-  }
-
-  /** The least recent node, or -1 if only the current request's `pathLength` nodes are left. */
-  private leastRecent(pathLength: number): number {
-    const ring = this.ring;
-    const mask = this.ringMask;
-    let front = this.ringFront;
-    let count = this.ringCount;
-    while (count > pathLength && ring[front] === TOMBSTONE) {
-      front = (front + 1) & mask;
-      count--;
-    }
-    this.ringFront = front;
-    this.ringCount = count;
-    return count > pathLength ? ring[front] : -1;
   }
 
   /**
@@ -232,11 +233,7 @@ export class PrefixCache {
   private insertRun(keys: Float64Array, from: number, to: number, tokens: number, parent: number, pathLength: number, split: boolean): void {
     // Room first: the path is at the ring's end now, so the least recent node is older, and a leaf.
     let count = to - from;
-    while (this.usedTokens + count * tokens > this.capacityTokens) {
-      const head = this.leastRecent(pathLength);
-      if (head < 0) break;
-      this.evictFromHead(head, this.usedTokens + count * tokens - this.capacityTokens);
-    }
+    if (this.usedTokens + count * tokens > this.capacityTokens) this.evict(count * tokens, pathLength);
     const room = Math.floor((this.capacityTokens - this.usedTokens) / tokens);
     if (room < count) count = room; // smaller than one request: keep its leading blocks
     if (count <= 0) return;
@@ -256,25 +253,57 @@ export class PrefixCache {
       // Deeper than every node on the path, so evicted before them: in front of the path, whose
       // deepest node (the parent) was touched first.
       if (parent >= 0) this.linkBeforeLast(node, pathLength);
-      else this.touch(node);
+      else this.linkAtEnd(node);
     }
     this.usedTokens += count * tokens;
     this.liveBlocks += count;
   }
 
-  /** Frees at least `neededTokens` (or the whole node) from the end of the least recent node. */
-  private evictFromHead(node: number, neededTokens: number): void {
+  /**
+   * Evicts blocks, least recent first, until `tokens` more fit or only the request's `pathLength`
+   * nodes (the ring's last entries) are left. The least recent node loses blocks from its end, at
+   * least those still needed, or all.
+   */
+  private evict(tokens: number, pathLength: number): void {
+    const fields = this.nodeFields;
+    const ring = this.ring;
+    const mask = this.ringMask;
+    const capacity = this.capacityTokens;
+    let used = this.usedTokens;
+    let blocks = this.liveBlocks;
+    let front = this.ringFront;
+    let count = this.ringCount;
+    do {
+      while (count > pathLength && ring[front] === TOMBSTONE) {
+        front = (front + 1) & mask;
+        count--;
+      }
+      if (count <= pathLength) break;
+      const node = ring[front];
+      const at = node * FIELDS;
+      const blockTokens = fields[at + BLOCK_TOKENS];
+      const length = fields[at + LENGTH];
+      const drop = Math.min(length, Math.ceil((used + tokens - capacity) / blockTokens));
+      fields[at + LENGTH] = length - drop;
+      used -= drop * blockTokens;
+      blocks -= drop;
+      if (drop === length) {
+        ring[front] = TOMBSTONE;
+        front = (front + 1) & mask;
+        count--;
+        this.free(node);
+      }
+    } while (used + tokens > capacity);
+    this.usedTokens = used;
+    this.liveBlocks = blocks;
+    this.ringFront = front;
+    this.ringCount = count;
+  }
+
+  /** Forgets an evicted node (out of the ring already). */
+  private free(node: number): void {
     const fields = this.nodeFields;
     const at = node * FIELDS;
-    const blockTokens = fields[at + BLOCK_TOKENS];
-    const drop = Math.min(fields[at + LENGTH], Math.ceil(neededTokens / blockTokens));
-    fields[at + LENGTH] -= drop;
-    this.usedTokens -= drop * blockTokens;
-    this.liveBlocks -= drop;
-    if (fields[at + LENGTH] > 0) return;
-    this.ring[this.ringFront] = TOMBSTONE;
-    this.ringFront = (this.ringFront + 1) & this.ringMask;
-    this.ringCount--;
     this.starts.deleteIfMapsTo(this.nodeKeys[node * KEYS + FIRST_KEY], node);
     const parent = fields[at + PARENT];
     if (parent >= 0) fields[parent * FIELDS + CHILDREN]--;
