@@ -13,13 +13,12 @@
  * always more recent than its extensions): nodes sit in an LRU order, a node is always behind its
  * descendants, and the least recent node (a leaf) loses blocks from its end.
  *
- * A day's cache is millions of blocks, far larger than the CPU caches, so what costs is the random
- * memory accesses per request, and the layout is chosen to need few:
- * - each node is one 64-byte record: its fields and its first key;
- * - a run whose keys step evenly (first + step·i, as session and system-prompt blocks are numbered)
- *   keeps just that; other runs keep their first INLINE_KEYS keys in the record and the rest in a key
- *   arena;
- * - an index slot holds key and node id side by side;
+ * A day's cache holds millions of blocks, far more than the CPU caches, so what costs is the random
+ * memory accesses per request, and the layout is chosen to need few, and small:
+ * - a node is a 32-byte record (two to a cache line): its fields and its first key;
+ * - a run whose keys step evenly (key i = first + step·i, as session and system-prompt blocks are
+ *   numbered) is just that; other runs are spelled out in a key arena;
+ * - an index slot is 8 bytes, the key's hash and the node id (the key itself is the node's first key);
  * - the LRU order is a ring of node ids where a touch appends the node and leaves a tombstone at its
  *   previous place (a linked list would touch both neighbours).
  * Typed arrays throughout, so the cache is not millions of objects for the garbage collector.
@@ -28,16 +27,21 @@ export class PrefixCache {
   readonly capacityTokens: number;
   private usedTokens = 0;
   private liveBlocks = 0;
-  /** First key of every node → node id. */
-  private readonly starts = new KeyIndex();
-  /** Node records, by id: int32 fields (PARENT, ... below) and float64 keys over one buffer. */
+  /** Node records, by id: int32 fields (PARENT, ... below) and, over the same buffer, float64 first keys. */
   private nodeFields: Int32Array;
   private nodeKeys: Float64Array;
   private nodeCount = 0;
   private liveNodes = 0;
   /** Free node ids, linked through their PARENT field; -1 ends the list. */
   private freeHead = -1;
-  /** Keys of EXPLICIT runs past their first INLINE_KEYS: node i owns arena[KEY_START, KEY_START + KEY_CAPACITY). */
+  /**
+   * First key of every node → node id: open addressing with linear probing and backward-shift
+   * deletion; slot s holds the key's hash at [2s] and id + 1 at [2s + 1] (0: empty).
+   */
+  private index: Int32Array = new Int32Array(2 * 1024);
+  private indexMask = 1023;
+  private indexSize = 0;
+  /** Spelled-out runs: a run at arena position p has its capacity at [p] and its keys from [p + 1]. */
   private arena: Float64Array;
   private arenaTop = 0;
   private arenaLive = 0;
@@ -87,28 +91,27 @@ export class PrefixCache {
     let pathLength = 0;
     let matched = 0;
     let offset = 0; // blocks of the last path node that matched
-    let node = blockCount > 0 ? this.starts.get(keys[0]) : -1;
-    while (node >= 0 && fields[node * FIELDS + BLOCK_TOKENS] === tokens) {
-      const length = fields[node * FIELDS + LENGTH];
+    let node = blockCount > 0 ? this.find(keys[0]) : -1;
+    while (node >= 0 && fields[node * NODE_INTS + BLOCK_TOKENS] === tokens) {
+      const length = fields[node * NODE_INTS + LENGTH];
       offset = this.matchRun(node, length, keys, matched, blockCount);
       matched += offset;
       if (pathLength === path.length) this.path = path = growInt32(path, pathLength * 2);
       path[pathLength++] = node;
       if (offset < length || matched === blockCount) break;
-      const child = this.starts.get(keys[matched]);
-      if (child < 0 || fields[child * FIELDS + PARENT] !== node) break;
+      const child = this.find(keys[matched]);
+      if (child < 0 || fields[child * NODE_INTS + PARENT] !== node) break;
       node = child;
     }
     // Only the matched part of the last node is touched: split off the rest.
     let last = pathLength > 0 ? path[pathLength - 1] : -1;
     let split = false;
-    if (last >= 0 && offset < fields[last * FIELDS + LENGTH]) {
+    if (last >= 0 && offset < fields[last * NODE_INTS + LENGTH]) {
       last = this.splitHead(last, offset);
       path[pathLength - 1] = last;
       split = true;
     }
-    // Touch the path, deepest first, so each node ends up behind its descendants.
-    for (let i = pathLength - 1; i >= 0; i--) this.touch(path[i]);
+    if (pathLength > 0) this.touchPath(pathLength);
     if (matched < blockCount) this.insertRun(keys, matched, blockCount, tokens, last, pathLength, split);
     return matched;
   }
@@ -117,14 +120,14 @@ export class PrefixCache {
   peekHitBlocks(keys: Float64Array, blockCount: number): number {
     const fields = this.nodeFields;
     let matched = 0;
-    let node = blockCount > 0 ? this.starts.get(keys[0]) : -1;
+    let node = blockCount > 0 ? this.find(keys[0]) : -1;
     while (node >= 0) {
-      const length = fields[node * FIELDS + LENGTH];
+      const length = fields[node * NODE_INTS + LENGTH];
       const offset = this.matchRun(node, length, keys, matched, blockCount);
       matched += offset;
       if (offset < length || matched === blockCount) break;
-      const child = this.starts.get(keys[matched]);
-      if (child < 0 || fields[child * FIELDS + PARENT] !== node) break;
+      const child = this.find(keys[matched]);
+      if (child < 0 || fields[child * NODE_INTS + PARENT] !== node) break;
       node = child;
     }
     return matched;
@@ -133,33 +136,44 @@ export class PrefixCache {
   /** How many of the node's leading keys equal keys[from, blockCount), in order. */
   private matchRun(node: number, length: number, keys: Float64Array, from: number, blockCount: number): number {
     const most = length < blockCount - from ? length : blockCount - from;
-    const step = this.nodeFields[node * FIELDS + STEP];
-    const nodeKeys = this.nodeKeys;
-    const inline = node * KEYS + FIRST_KEY;
+    const run = this.nodeFields[node * NODE_INTS + RUN];
     let offset = 0;
-    if (step !== EXPLICIT) {
-      const first = nodeKeys[inline];
-      while (offset < most && keys[from + offset] === first + step * offset) offset++;
-      return offset;
-    }
-    const inlineMost = most < INLINE_KEYS ? most : INLINE_KEYS;
-    while (offset < inlineMost && nodeKeys[inline + offset] === keys[from + offset]) offset++;
-    if (offset === INLINE_KEYS) {
+    if (run < SPELLED) {
+      const first = this.nodeKeys[node * NODE_KEYS + FIRST_KEY];
+      while (offset < most && keys[from + offset] === first + run * offset) offset++;
+    } else {
       const arena = this.arena;
-      const base = this.nodeFields[node * FIELDS + KEY_START] - INLINE_KEYS;
+      const base = run - SPELLED + 1;
       while (offset < most && arena[base + offset] === keys[from + offset]) offset++;
     }
     return offset;
   }
 
-  /** Makes `node` the most recent: appends it to the ring and leaves a tombstone where it was. */
-  private touch(node: number): void {
-    const previous = this.nodeFields[node * FIELDS + RING_POS];
-    if (previous >= 0) this.ring[previous] = TOMBSTONE;
+  /**
+   * Makes the path the most recent nodes, deepest first, so each node ends up behind its descendants:
+   * appends each to the ring and leaves a tombstone where it was.
+   */
+  private touchPath(pathLength: number): void {
+    const path = this.path;
+    const fields = this.nodeFields;
+    for (let i = pathLength - 1; i >= 0; i--) {
+      const node = path[i];
+      const previous = fields[node * NODE_INTS + RING_POS];
+      if (previous >= 0) this.ring[previous] = TOMBSTONE;
+      if (this.ringCount === this.ring.length) this.compactRing();
+      const position = (this.ringFront + this.ringCount) & this.ringMask;
+      this.ring[position] = node;
+      fields[node * NODE_INTS + RING_POS] = position;
+      this.ringCount++;
+    }
+  }
+
+  /** Makes a new node the most recent. */
+  private linkAtEnd(node: number): void {
     if (this.ringCount === this.ring.length) this.compactRing();
     const position = (this.ringFront + this.ringCount) & this.ringMask;
     this.ring[position] = node;
-    this.nodeFields[node * FIELDS + RING_POS] = position;
+    this.nodeFields[node * NODE_INTS + RING_POS] = position;
     this.ringCount++;
   }
 
@@ -174,27 +188,12 @@ export class PrefixCache {
       const from = (position - 1) & mask;
       const moved = ring[from];
       ring[position] = moved;
-      fields[moved * FIELDS + RING_POS] = position;
+      fields[moved * NODE_INTS + RING_POS] = position;
       position = from;
     }
     ring[position] = node;
-    fields[node * FIELDS + RING_POS] = position;
+    fields[node * NODE_INTS + RING_POS] = position;
     this.ringCount++;
-  }
-
-  /** The least recent node, or -1 if only the current request's `pathLength` nodes are left. */
-  private leastRecent(pathLength: number): number {
-    const ring = this.ring;
-    const mask = this.ringMask;
-    let front = this.ringFront;
-    let count = this.ringCount;
-    while (count > pathLength && ring[front] === TOMBSTONE) {
-      front = (front + 1) & mask;
-      count--;
-    }
-    this.ringFront = front;
-    this.ringCount = count;
-    return count > pathLength ? ring[front] : -1;
   }
 
   /**
@@ -216,7 +215,7 @@ export class PrefixCache {
       const node = old[read];
       if (node === TOMBSTONE) continue;
       ring[write] = node;
-      fields[node * FIELDS + RING_POS] = write;
+      fields[node * NODE_INTS + RING_POS] = write;
       write = (write + 1) & writeMask;
     }
     this.ring = ring;
@@ -232,11 +231,7 @@ export class PrefixCache {
   private insertRun(keys: Float64Array, from: number, to: number, tokens: number, parent: number, pathLength: number, split: boolean): void {
     // Room first: the path is at the ring's end now, so the least recent node is older, and a leaf.
     let count = to - from;
-    while (this.usedTokens + count * tokens > this.capacityTokens) {
-      const head = this.leastRecent(pathLength);
-      if (head < 0) break;
-      this.evictFromHead(head, this.usedTokens + count * tokens - this.capacityTokens);
-    }
+    if (this.usedTokens + count * tokens > this.capacityTokens) this.evict(count * tokens, pathLength);
     const room = Math.floor((this.capacityTokens - this.usedTokens) / tokens);
     if (room < count) count = room; // smaller than one request: keep its leading blocks
     if (count <= 0) return;
@@ -244,42 +239,75 @@ export class PrefixCache {
     // unless its split-off tail starts with the same key (keys that are not chained).
     if (
       parent >= 0 &&
-      this.nodeFields[parent * FIELDS + CHILDREN] === 0 &&
-      (!split || this.starts.get(this.nodeKeys[parent * KEYS + FIRST_KEY]) === parent)
+      this.nodeFields[parent * NODE_INTS + CHILDREN] === 0 &&
+      (!split || this.find(this.nodeKeys[parent * NODE_KEYS + FIRST_KEY]) === parent)
     ) {
       // A leaf that this request extends (the next turn of a conversation): append in place.
       this.append(parent, keys, from, from + count);
     } else {
       const node = this.newNode(keys, from, from + count, 2 * count, tokens, parent); // room for the next turn
-      if (parent >= 0) this.nodeFields[parent * FIELDS + CHILDREN]++;
-      this.starts.set(keys[from], node);
+      if (parent >= 0) this.nodeFields[parent * NODE_INTS + CHILDREN]++;
+      this.indexSet(keys[from], node);
       // Deeper than every node on the path, so evicted before them: in front of the path, whose
       // deepest node (the parent) was touched first.
       if (parent >= 0) this.linkBeforeLast(node, pathLength);
-      else this.touch(node);
+      else this.linkAtEnd(node);
     }
     this.usedTokens += count * tokens;
     this.liveBlocks += count;
   }
 
-  /** Frees at least `neededTokens` (or the whole node) from the end of the least recent node. */
-  private evictFromHead(node: number, neededTokens: number): void {
+  /**
+   * Evicts blocks, least recent first, until `tokens` more fit or only the request's `pathLength`
+   * nodes (the ring's last entries) are left. The least recent node loses blocks from its end, at
+   * least those still needed, or all.
+   */
+  private evict(tokens: number, pathLength: number): void {
     const fields = this.nodeFields;
-    const at = node * FIELDS;
-    const blockTokens = fields[at + BLOCK_TOKENS];
-    const drop = Math.min(fields[at + LENGTH], Math.ceil(neededTokens / blockTokens));
-    fields[at + LENGTH] -= drop;
-    this.usedTokens -= drop * blockTokens;
-    this.liveBlocks -= drop;
-    if (fields[at + LENGTH] > 0) return;
-    this.ring[this.ringFront] = TOMBSTONE;
-    this.ringFront = (this.ringFront + 1) & this.ringMask;
-    this.ringCount--;
-    this.starts.deleteIfMapsTo(this.nodeKeys[node * KEYS + FIRST_KEY], node);
+    const ring = this.ring;
+    const mask = this.ringMask;
+    const capacity = this.capacityTokens;
+    let used = this.usedTokens;
+    let blocks = this.liveBlocks;
+    let front = this.ringFront;
+    let count = this.ringCount;
+    do {
+      while (count > pathLength && ring[front] === TOMBSTONE) {
+        front = (front + 1) & mask;
+        count--;
+      }
+      if (count <= pathLength) break;
+      const node = ring[front];
+      const at = node * NODE_INTS;
+      const blockTokens = fields[at + BLOCK_TOKENS];
+      const length = fields[at + LENGTH];
+      const drop = Math.min(length, Math.ceil((used + tokens - capacity) / blockTokens));
+      fields[at + LENGTH] = length - drop;
+      used -= drop * blockTokens;
+      blocks -= drop;
+      if (drop === length) {
+        ring[front] = TOMBSTONE;
+        front = (front + 1) & mask;
+        count--;
+        this.free(node);
+      }
+    } while (used + tokens > capacity);
+    this.usedTokens = used;
+    this.liveBlocks = blocks;
+    this.ringFront = front;
+    this.ringCount = count;
+  }
+
+  /** Forgets an evicted node (out of the ring already). */
+  private free(node: number): void {
+    const fields = this.nodeFields;
+    const at = node * NODE_INTS;
+    this.indexDelete(this.nodeKeys[node * NODE_KEYS + FIRST_KEY], node);
     const parent = fields[at + PARENT];
-    if (parent >= 0) fields[parent * FIELDS + CHILDREN]--;
-    this.arenaLive -= fields[at + KEY_CAPACITY];
-    fields[at + KEY_CAPACITY] = 0;
+    if (parent >= 0) fields[parent * NODE_INTS + CHILDREN]--;
+    const run = fields[at + RUN];
+    if (run >= SPELLED) this.arenaLive -= this.arena[run - SPELLED] + 1;
+    fields[at + RUN] = FREE;
     fields[at + PARENT] = this.freeHead;
     this.freeHead = node;
     this.liveNodes--;
@@ -291,110 +319,90 @@ export class PrefixCache {
    * The caller touches the head.
    */
   private splitHead(node: number, headLength: number): number {
-    const length = this.nodeFields[node * FIELDS + LENGTH];
+    const length = this.nodeFields[node * NODE_INTS + LENGTH];
     if (this.scratch.length < length) this.scratch = new Float64Array(2 * length);
     const keys = this.scratch;
     for (let i = 0; i < length; i++) keys[i] = this.keyAt(node, i);
-    const head = this.newNode(keys, 0, headLength, headLength, this.nodeFields[node * FIELDS + BLOCK_TOKENS], this.nodeFields[node * FIELDS + PARENT]);
+    const head = this.newNode(keys, 0, headLength, headLength, this.nodeFields[node * NODE_INTS + BLOCK_TOKENS], this.nodeFields[node * NODE_INTS + PARENT]);
+    this.indexSet(keys[0], head); // while the node still starts with that key, so its slot is found
     this.setKeys(node, keys, headLength, length);
     const fields = this.nodeFields; // after newNode, which may grow the records
-    fields[head * FIELDS + CHILDREN] = 1;
-    fields[node * FIELDS + LENGTH] = length - headLength;
-    fields[node * FIELDS + PARENT] = head;
-    this.starts.set(keys[0], head);
-    this.starts.set(keys[headLength], node);
+    fields[head * NODE_INTS + CHILDREN] = 1;
+    fields[node * NODE_INTS + LENGTH] = length - headLength;
+    fields[node * NODE_INTS + PARENT] = head;
+    this.indexSet(keys[headLength], node);
     return head;
   }
 
   private append(node: number, keys: Float64Array, from: number, to: number): void {
     const fields = this.nodeFields;
-    const at = node * FIELDS;
+    const at = node * NODE_INTS;
     const length = fields[at + LENGTH];
     const needed = length + (to - from);
-    const step = fields[at + STEP];
-    if (step !== EXPLICIT) {
+    let run = fields[at + RUN];
+    if (run < SPELLED) {
       // A one-key run takes the step of its continuation.
-      const first = this.nodeKeys[node * KEYS + FIRST_KEY];
-      const next = length === 1 ? stepOf(first, keys[from]) : step;
-      if (next !== EXPLICIT && continues(first, next, length, keys, from, to)) {
-        fields[at + STEP] = next;
+      const first = this.nodeKeys[node * NODE_KEYS + FIRST_KEY];
+      const step = length === 1 ? stepOf(first, keys[from]) : run;
+      if (step !== 0 && continues(first, step, length, keys, from, to)) {
+        fields[at + RUN] = step;
         fields[at + LENGTH] = needed;
         return;
       }
-      // The keys stop stepping evenly: spell the run out, with room for the next turn.
-      this.spellOut(node, length, 2 * needed);
+      run = this.spellOut(node, length, 2 * needed); // with room for the next turn
     }
-    const oldCapacity = fields[at + KEY_CAPACITY];
-    if (needed - INLINE_KEYS > oldCapacity) {
-      // Double the node's whole capacity, as a fresh node with room for its next turn would have.
-      const capacity = Math.max(needed, 2 * (oldCapacity + INLINE_KEYS)) - INLINE_KEYS;
-      const start = this.allocateKeys(capacity);
-      const moving = length - INLINE_KEYS;
-      if (moving > 0) {
-        const oldStart = fields[at + KEY_START]; // read after allocateKeys, which may compact
-        this.arena.copyWithin(start, oldStart, oldStart + moving);
-      }
-      this.arenaLive -= oldCapacity;
-      fields[at + KEY_START] = start;
-      fields[at + KEY_CAPACITY] = capacity;
+    let start = run - SPELLED;
+    const capacity = this.arena[start];
+    if (needed > capacity) {
+      // Double the room, as a fresh node with room for its next turn would have.
+      const moved = this.allocateKeys(Math.max(needed, 2 * capacity));
+      start = fields[at + RUN] - SPELLED; // after allocateKeys, which may compact
+      this.arena.copyWithin(moved + 1, start + 1, start + 1 + length);
+      this.arenaLive -= capacity + 1;
+      fields[at + RUN] = SPELLED + moved;
+      start = moved;
     }
-    this.writeKeys(node, length, keys, from, to);
+    const arena = this.arena;
+    const base = start + 1 + length - from;
+    for (let i = from; i < to; i++) arena[base + i] = keys[i];
     fields[at + LENGTH] = needed;
   }
 
-  /** Turns a stepping run of `length` keys into an EXPLICIT one with room for `capacity` keys. */
-  private spellOut(node: number, length: number, capacity: number): void {
-    const first = this.nodeKeys[node * KEYS + FIRST_KEY];
-    const step = this.nodeFields[node * FIELDS + STEP];
-    const overflow = capacity - INLINE_KEYS;
-    if (overflow > this.nodeFields[node * FIELDS + KEY_CAPACITY]) {
-      this.arenaLive -= this.nodeFields[node * FIELDS + KEY_CAPACITY];
-      this.nodeFields[node * FIELDS + KEY_CAPACITY] = 0; // nothing to move if the arena compacts
-      this.nodeFields[node * FIELDS + KEY_START] = this.allocateKeys(overflow);
-      this.nodeFields[node * FIELDS + KEY_CAPACITY] = overflow;
-    }
-    this.nodeFields[node * FIELDS + STEP] = EXPLICIT;
-    for (let i = 0; i < length; i++) this.setKey(node, i, first + step * i);
+  /** Spells out a stepping run of `length` keys, with room for `capacity`; returns its new RUN. */
+  private spellOut(node: number, length: number, capacity: number): number {
+    const first = this.nodeKeys[node * NODE_KEYS + FIRST_KEY];
+    const step = this.nodeFields[node * NODE_INTS + RUN];
+    const start = this.allocateKeys(capacity); // the node's RUN is a step, so a compaction skips it
+    const arena = this.arena;
+    for (let i = 0; i < length; i++) arena[start + 1 + i] = first + step * i;
+    this.nodeFields[node * NODE_INTS + RUN] = SPELLED + start;
+    return SPELLED + start;
   }
 
   /** Makes keys[from, to) the node's keys, stepping if they do, else spelled out. */
   private setKeys(node: number, keys: Float64Array, from: number, to: number): void {
+    const at = node * NODE_INTS;
+    const count = to - from;
     const step = stepOfRun(keys, from, to);
-    if (step !== EXPLICIT) {
-      this.arenaLive -= this.nodeFields[node * FIELDS + KEY_CAPACITY];
-      this.nodeFields[node * FIELDS + KEY_CAPACITY] = 0;
-      this.nodeFields[node * FIELDS + STEP] = step;
-      this.nodeKeys[node * KEYS + FIRST_KEY] = keys[from];
+    let run = this.nodeFields[at + RUN];
+    this.nodeKeys[node * NODE_KEYS + FIRST_KEY] = keys[from];
+    if (run >= SPELLED && (step !== 0 || this.arena[run - SPELLED] < count)) {
+      this.arenaLive -= this.arena[run - SPELLED] + 1;
+      this.nodeFields[at + RUN] = run = FREE; // nothing to keep if the arena compacts below
+    }
+    if (step !== 0) {
+      this.nodeFields[at + RUN] = step;
       return;
     }
-    if (this.nodeFields[node * FIELDS + STEP] !== EXPLICIT) this.spellOut(node, 0, to - from);
-    else if (to - from - INLINE_KEYS > this.nodeFields[node * FIELDS + KEY_CAPACITY]) {
-      this.spellOut(node, 0, to - from);
-    }
-    this.writeKeys(node, 0, keys, from, to);
-  }
-
-  /** Writes keys[from, to) as an EXPLICIT node's keys from `at` on (its capacity must suffice). */
-  private writeKeys(node: number, at: number, keys: Float64Array, from: number, to: number): void {
-    const nodeKeys = this.nodeKeys;
-    const inline = node * KEYS + FIRST_KEY;
-    let i = from;
-    for (; i < to && at < INLINE_KEYS; i++, at++) nodeKeys[inline + at] = keys[i];
-    if (i === to) return;
+    if (run < SPELLED) this.nodeFields[at + RUN] = run = SPELLED + this.allocateKeys(count);
     const arena = this.arena;
-    const base = this.nodeFields[node * FIELDS + KEY_START] - INLINE_KEYS;
-    for (; i < to; i++, at++) arena[base + at] = keys[i];
+    const base = run - SPELLED + 1;
+    for (let i = 0; i < count; i++) arena[base + i] = keys[from + i];
   }
 
   private keyAt(node: number, i: number): number {
-    const step = this.nodeFields[node * FIELDS + STEP];
-    if (step !== EXPLICIT) return this.nodeKeys[node * KEYS + FIRST_KEY] + step * i;
-    return i < INLINE_KEYS ? this.nodeKeys[node * KEYS + FIRST_KEY + i] : this.arena[this.nodeFields[node * FIELDS + KEY_START] + i - INLINE_KEYS];
-  }
-
-  private setKey(node: number, i: number, key: number): void {
-    if (i < INLINE_KEYS) this.nodeKeys[node * KEYS + FIRST_KEY + i] = key;
-    else this.arena[this.nodeFields[node * FIELDS + KEY_START] + i - INLINE_KEYS] = key;
+    const run = this.nodeFields[node * NODE_INTS + RUN];
+    return run < SPELLED ? this.nodeKeys[node * NODE_KEYS + FIRST_KEY] + run * i : this.arena[run - SPELLED + 1 + i];
   }
 
   /**
@@ -403,55 +411,61 @@ export class PrefixCache {
    */
   private newNode(keys: Float64Array, from: number, to: number, keyCapacity: number, blockTokens: number, parent: number): number {
     let id = this.freeHead;
-    if (id >= 0) this.freeHead = this.nodeFields[id * FIELDS + PARENT];
+    if (id >= 0) this.freeHead = this.nodeFields[id * NODE_INTS + PARENT];
     else {
-      if ((this.nodeCount + 1) * FIELDS > this.nodeFields.length) this.growNodes();
+      if ((this.nodeCount + 1) * NODE_INTS > this.nodeFields.length) this.growNodes();
       id = this.nodeCount++;
     }
     this.liveNodes++;
     const step = stepOfRun(keys, from, to);
-    const overflow = step === EXPLICIT ? keyCapacity - INLINE_KEYS : 0;
-    // A free or fresh record has KEY_CAPACITY 0, so an arena compaction below skips it.
-    const start = overflow > 0 ? this.allocateKeys(overflow) : 0;
+    // A free or fresh record's RUN is FREE, so an arena compaction in allocateKeys skips it.
+    const run = step !== 0 ? step : SPELLED + this.allocateKeys(keyCapacity);
     const fields = this.nodeFields;
-    const at = id * FIELDS;
+    const at = id * NODE_INTS;
     fields[at + PARENT] = parent;
     fields[at + CHILDREN] = 0;
     fields[at + RING_POS] = -1;
     fields[at + LENGTH] = to - from;
     fields[at + BLOCK_TOKENS] = blockTokens;
-    fields[at + KEY_START] = start;
-    fields[at + KEY_CAPACITY] = overflow > 0 ? overflow : 0;
-    fields[at + STEP] = step;
-    if (step !== EXPLICIT) this.nodeKeys[id * KEYS + FIRST_KEY] = keys[from];
-    else this.writeKeys(id, 0, keys, from, to);
+    fields[at + RUN] = run;
+    this.nodeKeys[id * NODE_KEYS + FIRST_KEY] = keys[from];
+    if (step === 0) {
+      const arena = this.arena;
+      const base = run - SPELLED + 1 - from;
+      for (let i = from; i < to; i++) arena[base + i] = keys[i];
+    }
     return id;
   }
 
-  /** Room for `capacity` keys at the arena's top; compacts (moving every node's keys) or grows first. */
+  /**
+   * Room for `capacity` keys (and their count) at the arena's top; compacts (moving every spelled-out
+   * run) or grows first. Returns where the count is.
+   */
   private allocateKeys(capacity: number): number {
-    if (this.arenaTop + capacity > this.arena.length) {
-      const needed = this.arenaLive + capacity;
+    if (this.arenaTop + capacity + 1 > this.arena.length) {
+      const needed = this.arenaLive + capacity + 1;
       const size = needed * 2 > this.arena.length ? Math.max(this.arena.length * 2, needed * 2) : this.arena.length;
       const old = this.arena;
       const arena = new Float64Array(size);
       const fields = this.nodeFields;
       let top = 0;
-      for (let at = 0, end = this.nodeCount * FIELDS; at < end; at += FIELDS) {
-        const cap = fields[at + KEY_CAPACITY];
-        if (cap === 0) continue;
-        const start = fields[at + KEY_START];
-        const used = fields[at + LENGTH] - INLINE_KEYS;
-        for (let i = 0; i < used; i++) arena[top + i] = old[start + i];
-        fields[at + KEY_START] = top;
-        top += cap;
+      for (let at = 0, end = this.nodeCount * NODE_INTS; at < end; at += NODE_INTS) {
+        const run = fields[at + RUN];
+        if (run < SPELLED) continue;
+        const start = run - SPELLED;
+        const room = old[start];
+        arena[top] = room;
+        for (let i = 1, used = fields[at + LENGTH]; i <= used; i++) arena[top + i] = old[start + i];
+        fields[at + RUN] = SPELLED + top;
+        top += room + 1;
       }
       this.arena = arena;
       this.arenaTop = top;
     }
     const start = this.arenaTop;
-    this.arenaTop += capacity;
-    this.arenaLive += capacity;
+    this.arena[start] = capacity;
+    this.arenaTop += capacity + 1;
+    this.arenaLive += capacity + 1;
     return start;
   }
 
@@ -462,40 +476,112 @@ export class PrefixCache {
     this.nodeFields = fields;
     this.nodeKeys = new Float64Array(buffer);
   }
+
+  /** The node whose first key is `key`, or -1. */
+  private find(key: number): number {
+    const index = this.index;
+    const mask = this.indexMask;
+    const hash = hashKey(key);
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const id = index[2 * slot + 1];
+      if (id === 0) return -1;
+      if (index[2 * slot] === hash && this.nodeKeys[(id - 1) * NODE_KEYS + FIRST_KEY] === key) return id - 1;
+    }
+  }
+
+  /** Makes `node` the node of `key` (replacing any other). */
+  private indexSet(key: number, node: number): void {
+    if ((this.indexSize + 1) * 2 > this.indexMask + 1) this.growIndex();
+    const index = this.index;
+    const mask = this.indexMask;
+    const hash = hashKey(key);
+    let slot = hash & mask;
+    for (; ; slot = (slot + 1) & mask) {
+      const id = index[2 * slot + 1];
+      if (id === 0) break;
+      if (index[2 * slot] === hash && this.nodeKeys[(id - 1) * NODE_KEYS + FIRST_KEY] === key) {
+        index[2 * slot + 1] = node + 1;
+        return;
+      }
+    }
+    index[2 * slot] = hash;
+    index[2 * slot + 1] = node + 1;
+    this.indexSize++;
+  }
+
+  /** Removes `key` from the index if it names `node` (a node sits only under its first key). */
+  private indexDelete(key: number, node: number): void {
+    const index = this.index;
+    const mask = this.indexMask;
+    let hole = hashKey(key) & mask;
+    for (; ; hole = (hole + 1) & mask) {
+      const id = index[2 * hole + 1];
+      if (id === 0) return;
+      if (id === node + 1) break;
+    }
+    this.indexSize--;
+    for (let probe = (hole + 1) & mask; index[2 * probe + 1] !== 0; probe = (probe + 1) & mask) {
+      const home = index[2 * probe] & mask;
+      // The entry may move back unless its home lies cyclically in (hole, probe].
+      const stays = hole <= probe ? home > hole && home <= probe : home > hole || home <= probe;
+      if (!stays) {
+        index[2 * hole] = index[2 * probe];
+        index[2 * hole + 1] = index[2 * probe + 1];
+        hole = probe;
+      }
+    }
+    index[2 * hole + 1] = 0;
+  }
+
+  private growIndex(): void {
+    const old = this.index;
+    const slots = 2 * (this.indexMask + 1);
+    const index = new Int32Array(2 * slots);
+    const mask = slots - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i + 1] === 0) continue;
+      let slot = old[i] & mask;
+      while (index[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      index[2 * slot] = old[i];
+      index[2 * slot + 1] = old[i + 1];
+    }
+    this.index = index;
+    this.indexMask = mask;
+  }
 }
 
-// A node record: NODE_BYTES, int32 fields at [id * FIELDS + field], keys at [id * KEYS + FIRST_KEY + i].
-const NODE_BYTES = 64;
-const FIELDS = NODE_BYTES / 4;
-const KEYS = NODE_BYTES / 8;
+// A node record: NODE_BYTES, int32 fields at [id * NODE_INTS + field], first key at [id * NODE_KEYS + FIRST_KEY].
+const NODE_BYTES = 32;
+const NODE_INTS = NODE_BYTES / 4;
+const NODE_KEYS = NODE_BYTES / 8;
 const PARENT = 0;
 const CHILDREN = 1;
 /** The node's entry in the LRU ring, -1 while it has none. */
 const RING_POS = 2;
 const LENGTH = 3;
 const BLOCK_TOKENS = 4;
-/** An EXPLICIT run's keys INLINE_KEYS.. in the arena, and room there (0 when none, or the node is free). */
-const KEY_START = 5;
-const KEY_CAPACITY = 6;
-/** Key i of the run is first + STEP·i exactly, or STEP is EXPLICIT and the keys are stored. */
-const STEP = 7;
-const EXPLICIT = 0;
-/** Float64 index of the first key (after the 8 int32 fields). */
-const FIRST_KEY = 4;
-const INLINE_KEYS = KEYS - FIRST_KEY;
+/**
+ * How the run's keys are kept: a step (nonzero, |step| ≤ MAX_STEP) when key i is exactly
+ * first + step·i, else SPELLED + the arena position of its keys; FREE for a free record.
+ */
+const RUN = 5;
+const FIRST_KEY = 3; // float64 index in the record: bytes 24-31
+const MAX_STEP = 1 << 20;
+const SPELLED = 1 << 21;
+const FREE = 0;
 const TOMBSTONE = -1;
 
-/** The step from `first` to `next` if it is a nonzero int32 that reproduces `next` exactly, else EXPLICIT. */
+/** The step from `first` to `next` if it is a whole number in [-MAX_STEP, MAX_STEP] that gives `next` exactly, else 0. */
 function stepOf(first: number, next: number): number {
   const step = next - first;
-  return step === (step | 0) && first + step === next ? step : EXPLICIT;
+  return step === (step | 0) && step >= -MAX_STEP && step <= MAX_STEP && first + step === next ? step : 0;
 }
 
-/** The step of keys[from, to) if key i is exactly keys[from] + step·i, else EXPLICIT. */
+/** The step of keys[from, to) if key i is exactly keys[from] + step·i, else 0. */
 function stepOfRun(keys: Float64Array, from: number, to: number): number {
   if (to - from < 2) return 1; // any step describes one key
   const step = stepOf(keys[from], keys[from + 1]);
-  return step !== EXPLICIT && continues(keys[from], step, 2, keys, from + 2, to) ? step : EXPLICIT;
+  return step !== 0 && continues(keys[from], step, 2, keys, from + 2, to) ? step : 0;
 }
 
 /** Whether keys[from, to) are keys length, length + 1, ... of the run first + step·i. */
@@ -510,91 +596,6 @@ function growInt32(a: Int32Array, n: number): Int32Array {
   return b;
 }
 
-/**
- * Integer-valued double keys (|key| < 2^53) → ids ≥ 0, open addressing with linear probing and
- * backward-shift deletion. A slot is 16 bytes, key and id side by side so a probe reads one cache line:
- * the key at keys[2 * slot], id + 1 at ids[4 * slot + 2] (0 marks an empty slot).
- */
-class KeyIndex {
-  private keys = new Float64Array(2 * 1024);
-  private ids = new Int32Array(this.keys.buffer);
-  private mask = 1023;
-  private size = 0;
-
-  get(key: number): number {
-    const keys = this.keys;
-    const ids = this.ids;
-    const mask = this.mask;
-    let slot = hashKey(key) & mask;
-    for (;;) {
-      const id = ids[4 * slot + 2];
-      if (id === 0) return -1;
-      if (keys[2 * slot] === key) return id - 1;
-      slot = (slot + 1) & mask;
-    }
-  }
-
-  set(key: number, id: number): void {
-    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
-    const keys = this.keys;
-    const ids = this.ids;
-    const mask = this.mask;
-    let slot = hashKey(key) & mask;
-    while (ids[4 * slot + 2] !== 0) {
-      if (keys[2 * slot] === key) {
-        ids[4 * slot + 2] = id + 1;
-        return;
-      }
-      slot = (slot + 1) & mask;
-    }
-    keys[2 * slot] = key;
-    ids[4 * slot + 2] = id + 1;
-    this.size++;
-  }
-
-  /** Deletes `key` if it maps to `id`. */
-  deleteIfMapsTo(key: number, id: number): void {
-    const keys = this.keys;
-    const ids = this.ids;
-    const mask = this.mask;
-    let hole = hashKey(key) & mask;
-    for (;;) {
-      const found = ids[4 * hole + 2];
-      if (found === 0) return;
-      if (keys[2 * hole] === key) {
-        if (found !== id + 1) return;
-        break;
-      }
-      hole = (hole + 1) & mask;
-    }
-    this.size--;
-    let probe = (hole + 1) & mask;
-    while (ids[4 * probe + 2] !== 0) {
-      const home = hashKey(keys[2 * probe]) & mask;
-      // The entry may move back unless its home lies cyclically in (hole, probe].
-      const stays = hole <= probe ? home > hole && home <= probe : home > hole || home <= probe;
-      if (!stays) {
-        keys[2 * hole] = keys[2 * probe];
-        ids[4 * hole + 2] = ids[4 * probe + 2];
-        hole = probe;
-      }
-      probe = (probe + 1) & mask;
-    }
-    ids[4 * hole + 2] = 0;
-  }
-
-  private grow(): void {
-    const oldKeys = this.keys;
-    const oldIds = this.ids;
-    const slots = 2 * (this.mask + 1);
-    this.keys = new Float64Array(2 * slots);
-    this.ids = new Int32Array(this.keys.buffer);
-    this.mask = slots - 1;
-    this.size = 0;
-    for (let slot = 0; slot < slots / 2; slot++) if (oldIds[4 * slot + 2] !== 0) this.set(oldKeys[2 * slot], oldIds[4 * slot + 2] - 1);
-  }
-}
-
 /** Mixes an integer-valued double (|key| < 2^53) into 32 bits (murmur3 finalizer). */
 function hashKey(key: number): number {
   const lo = key >>> 0;
@@ -602,5 +603,5 @@ function hashKey(key: number): number {
   let h = lo ^ Math.imul(hi, 0x9e3779b1);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return h ^ (h >>> 16);
 }

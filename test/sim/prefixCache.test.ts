@@ -81,6 +81,38 @@ describe('PrefixCache', () => {
     );
   });
 
+  it('agrees with the reference when keys step evenly along chains (runs stored as first key and step)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 24 }),
+        // Mostly k - 1 is k's parent, so paths are runs of consecutive keys that branch now and then.
+        fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 80 }),
+        // Keys scale·k + offset: steps of 1, -1 and 3 are stored as steps, 2^33 is spelled out.
+        fc.constantFrom(1, -1, 3, 2 ** 33),
+        fc.constantFrom(0, 2 ** 52, -(2 ** 40)),
+        (capacityBlocks, parentSeeds, targets, scale, offset) => {
+          const parent = (k: number): number => (parentSeeds[k - 1] % 4 === 0 ? parentSeeds[k - 1] % k : k - 1);
+          const pathTo = (k: number): number[] => (k === 0 ? [] : [...pathTo(parent(k)), k]);
+          const key = (k: number): number => scale * k + offset;
+          const cache = new PrefixCache(capacityBlocks * 8);
+          const reference = new ReferenceLru(capacityBlocks);
+          for (const target of targets) {
+            const ids = pathTo(target);
+            expect(cache.lookupAndInsert(Float64Array.from(ids, key), ids.length, 8)).toBe(reference.request(ids));
+            expect(cache.blocks).toBe(reference.order.length);
+          }
+          for (let k = 1; k <= 40; k++) {
+            const p = pathTo(k);
+            const cached = p.findIndex((id) => !reference.order.includes(id));
+            expect(cache.peekHitBlocks(Float64Array.from(p, key), p.length)).toBe(cached < 0 ? p.length : cached);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('stays exact over a long stream that splits, appends, evicts and compacts its key arena', () => {
     // Conversations: each session extends its own chain below one of a few shared system prompts.
     let x = 7;
