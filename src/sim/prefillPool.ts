@@ -113,17 +113,21 @@ export class PrefillPool extends Pool<PrefillUnit> {
     };
   }
 
-  /** Queues an admitted request on a GPU chosen by the balancer and starts a step if the unit is idle. */
-  enqueue(slot: number, nowSeconds: number): void {
+  /**
+   * Queues an admitted request on a GPU chosen by the balancer and starts a step if the unit is idle.
+   * The request comes staged (RequestTable.allocate): it gets its slot here.
+   */
+  enqueue(staged: number, nowSeconds: number): void {
     const requests = this.ctx.requests;
-    requests.admit(slot);
-    const i32 = requests.i32;
-    const at = slot * I32_PER_SLOT;
-    const compute = i32[at + R_COMPUTE_LEFT];
-    const work = this.workOf(compute, i32[at + R_HIT]);
+    // Read from the staging record (in cache), not from the block being written.
+    const compute = requests.computeLeft[staged];
+    const work = this.workOf(compute, requests.hitTokens[staged]);
+    const slot = requests.admit(staged);
     const packed = this.choose();
     const unit = this.units[packed >> 16];
     const rank = packed & 0xffff;
+    const at = slot * I32_PER_SLOT;
+    const i32 = requests.i32;
     i32[at + R_UNIT] = unit.index;
     i32[at + R_RANK] = rank;
     const next = requests.next;

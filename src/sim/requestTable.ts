@@ -39,9 +39,10 @@ export function touchBlock(i32: Int32Array, slot: number): number {
  * Requests in flight: a slot per request from admission to completion, reused afterwards, so memory
  * follows the number in flight rather than the length of the day.
  *
- * The run fills a new request's fields in the admission arrays (arrivalSeconds … channelIndex, one
- * array per field); `admit` copies them into the slot's block when the request enters prefill, and
- * from then on only the block is used.
+ * Admission is staged: allocate() counts the request in flight and returns the index of the staging
+ * record (the admission arrays arrivalSeconds … channelIndex hold one record), which the run fills;
+ * admit() then gives the request a slot and moves the record into the slot's block. The staging
+ * record stays in cache, so the run's writes and admit's reads of it cost no trip to memory.
  *
  * `next` links a slot into one intrusive list at a time (a prefill rank's queue, the decode waiting
  * line, a completion list). It is an array of its own, 4 bytes a slot, so walking a list stays in
@@ -52,15 +53,15 @@ export class RequestTable {
   f64: Float64Array;
   i32: Int32Array;
   next: Int32Array;
-  // Admission arrays, read only by admit().
-  arrivalSeconds: Float64Array;
-  inputTokens: Int32Array;
-  outputTokens: Int32Array;
-  hitTokens: Int32Array;
-  computeLeft: Int32Array;
-  computed: Int32Array;
-  modelIndex: Int32Array;
-  channelIndex: Int32Array;
+  // The staging record, at index STAGED; read only by admit().
+  readonly arrivalSeconds = new Float64Array(1);
+  readonly inputTokens = new Int32Array(1);
+  readonly outputTokens = new Int32Array(1);
+  readonly hitTokens = new Int32Array(1);
+  readonly computeLeft = new Int32Array(1);
+  readonly computed = new Int32Array(1);
+  readonly modelIndex = new Int32Array(1);
+  readonly channelIndex = new Int32Array(1);
   private free: Int32Array;
   private freeCount = 0;
   private used = 0;
@@ -71,18 +72,10 @@ export class RequestTable {
     this.f64 = new Float64Array(n * F64_PER_SLOT);
     this.i32 = new Int32Array(this.f64.buffer);
     this.next = new Int32Array(n);
-    this.arrivalSeconds = new Float64Array(n);
-    this.inputTokens = new Int32Array(n);
-    this.outputTokens = new Int32Array(n);
-    this.hitTokens = new Int32Array(n);
-    this.computeLeft = new Int32Array(n);
-    this.computed = new Int32Array(n);
-    this.modelIndex = new Int32Array(n);
-    this.channelIndex = new Int32Array(n);
     this.free = new Int32Array(n);
   }
 
-  /** Requests currently holding a slot. */
+  /** Requests currently in flight (admitted, not yet completed). */
   get inFlight(): number {
     return this.live;
   }
@@ -92,27 +85,33 @@ export class RequestTable {
     return this.used;
   }
 
+  /** Counts a new request in flight and returns the staging record's index, for the run to fill. */
   allocate(): number {
     this.live++;
-    if (this.freeCount > 0) return this.free[--this.freeCount];
-    if (this.used === this.arrivalSeconds.length) this.grow();
-    return this.used++;
+    return STAGED;
   }
 
-  /** Moves the slot's admission fields into its block. */
-  admit(slot: number): void {
+  /** Gives the staged request a slot (the last one freed first) and moves its record into the slot's block. */
+  admit(staged: number): number {
+    let slot: number;
+    if (this.freeCount > 0) slot = this.free[--this.freeCount];
+    else {
+      if (this.used === this.next.length) this.grow();
+      slot = this.used++;
+    }
     const d = slot * F64_PER_SLOT;
     const i = slot * I32_PER_SLOT;
     const f64 = this.f64;
     const i32 = this.i32;
-    f64[d + R_ARRIVAL] = this.arrivalSeconds[slot];
-    i32[i + R_INPUT] = this.inputTokens[slot];
-    i32[i + R_OUTPUT] = this.outputTokens[slot];
-    i32[i + R_HIT] = this.hitTokens[slot];
-    i32[i + R_COMPUTE_LEFT] = this.computeLeft[slot];
-    i32[i + R_COMPUTED] = this.computed[slot];
-    i32[i + R_MODEL] = this.modelIndex[slot];
-    i32[i + R_CHANNEL] = this.channelIndex[slot];
+    f64[d + R_ARRIVAL] = this.arrivalSeconds[staged];
+    i32[i + R_INPUT] = this.inputTokens[staged];
+    i32[i + R_OUTPUT] = this.outputTokens[staged];
+    i32[i + R_HIT] = this.hitTokens[staged];
+    i32[i + R_COMPUTE_LEFT] = this.computeLeft[staged];
+    i32[i + R_COMPUTED] = this.computed[staged];
+    i32[i + R_MODEL] = this.modelIndex[staged];
+    i32[i + R_CHANNEL] = this.channelIndex[staged];
+    return slot;
   }
 
   release(slot: number): void {
@@ -121,18 +120,13 @@ export class RequestTable {
   }
 
   private grow(): void {
-    const n = this.arrivalSeconds.length * 2;
+    const n = this.next.length * 2;
     this.f64 = growF64(this.f64, n * F64_PER_SLOT);
     this.i32 = new Int32Array(this.f64.buffer);
     this.next = growI32(this.next, n);
-    this.arrivalSeconds = growF64(this.arrivalSeconds, n);
-    this.inputTokens = growI32(this.inputTokens, n);
-    this.outputTokens = growI32(this.outputTokens, n);
-    this.hitTokens = growI32(this.hitTokens, n);
-    this.computeLeft = growI32(this.computeLeft, n);
-    this.computed = growI32(this.computed, n);
-    this.modelIndex = growI32(this.modelIndex, n);
-    this.channelIndex = growI32(this.channelIndex, n);
     this.free = growI32(this.free, n);
   }
 }
+
+/** The staging record's index in the admission arrays. */
+const STAGED = 0;
