@@ -121,15 +121,14 @@ export class DecodePool extends Pool<DecodeUnit> {
     unit.segmentSteps = 0;
     unit.eventHandle = -1;
     const completions = unit.completions;
-    const links = this.ctx.requests.next;
-    let due = completions.takeDue(unit.step, links);
+    const dueCount = completions.takeDue(unit.step);
+    const due = completions.due;
     let touched = 0;
     // Fetch the finishing requests' blocks together (see touchBlock).
-    for (let s = due; s >= 0; s = links[s]) touched ^= touchBlock(i32, s);
+    for (let k = 0; k < dueCount; k++) touched ^= touchBlock(i32, due[k]);
     this.touched = touched;
-    while (due >= 0) {
-      const slot = due;
-      due = links[slot];
+    for (let k = 0; k < dueCount; k++) {
+      const slot = due[k];
       if (this.tokensPerStep !== 1) {
         // The last step was partly used: take back the tokens counted beyond the answer's end.
         const decodeTokens = i32[slot * I32_PER_SLOT + R_OUTPUT] - 1;
@@ -141,7 +140,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     if (this.waitingCount > 0) this.drainWaiting(nowSeconds);
     for (let i = 0; i < unit.pendingCount; i++) {
       const slot = unit.pending[i];
-      completions.push(f64[slot * F64_PER_SLOT + R_JOIN_STEP] + this.stepsFor(i32[slot * I32_PER_SLOT + R_OUTPUT] - 1), slot, links);
+      completions.push(f64[slot * F64_PER_SLOT + R_JOIN_STEP] + this.stepsFor(i32[slot * I32_PER_SLOT + R_OUTPUT] - 1), slot);
     }
     unit.pendingCount = 0;
     if (completions.length === 0) {
