@@ -7,9 +7,15 @@ import { I32_PER_SLOT, R_COMPUTE_LEFT, R_COMPUTED, R_HIT, R_RANK, R_UNIT, touchB
 import type { PrefillLoad } from './stepTime.js';
 
 export interface PrefillUnit extends UnitBase {
-  /** Per GPU (attention data-parallel rank): FIFO of request slots linked through RequestTable.next. */
-  head: Int32Array;
-  tail: Int32Array;
+  /**
+   * Per GPU (attention data-parallel rank): a FIFO of request slots, a ring of queueCapacity entries
+   * from rank × queueCapacity (its first at queueStart, queueLength of them). Slots side by side, so
+   * a step's walk over a queue can fetch the requests' blocks together.
+   */
+  queue: Int32Array;
+  queueStart: Int32Array;
+  queueLength: Int32Array;
+  queueCapacity: number;
   /** Per GPU: prompt tokens queued, and the balancer's work score of them. */
   queuedTokens: Float64Array;
   queuedWork: Float64Array;
@@ -27,6 +33,9 @@ export interface PrefillUnit extends UnitBase {
   /** Prompt tokens computed by the current step, all GPUs. */
   stepNewTokens: number;
 }
+
+/** Per rank, to start with (a power of two; doubled as needed). */
+const INITIAL_QUEUE_CAPACITY = 16;
 
 /**
  * The first (lowest-index) minimum of an array of numbers under updates, as a scan with `<` would
@@ -130,12 +139,10 @@ export class PrefillPool extends Pool<PrefillUnit> {
     const i32 = requests.i32;
     i32[at + R_UNIT] = unit.index;
     i32[at + R_RANK] = rank;
-    const next = requests.next;
-    next[slot] = -1;
-    const tail = unit.tail[rank];
-    if (tail >= 0) next[tail] = slot;
-    else unit.head[rank] = slot;
-    unit.tail[rank] = slot;
+    if (unit.queueLength[rank] === unit.queueCapacity) this.growQueues(unit);
+    const capacity = unit.queueCapacity;
+    unit.queue[rank * capacity + ((unit.queueStart[rank] + unit.queueLength[rank]) & (capacity - 1))] = slot;
+    unit.queueLength[rank]++;
     unit.queuedTokens[rank] += compute;
     unit.queuedWork[rank] += work;
     unit.totalTokens += compute;
@@ -199,7 +206,8 @@ export class PrefillPool extends Pool<PrefillUnit> {
   /** Forms the next batch: per GPU, chunks from the head of its queue up to the token budget. */
   private startStep(unit: PrefillUnit, nowSeconds: number): void {
     const i32 = this.ctx.requests.i32;
-    const links = this.ctx.requests.next;
+    const queue = unit.queue;
+    const capacity = unit.queueCapacity;
     const budget = this.config.tokenBudgetPerGpu;
     const scale = this.config.attentionEquivalentContextTokens;
     const load = this.load;
@@ -212,15 +220,18 @@ export class PrefillPool extends Pool<PrefillUnit> {
     const gpus = this.config.gpusPerUnit;
     let heaviestWork = 0;
     for (let r = 0; r < gpus; r++) {
-      let slot = unit.head[r];
-      if (slot < 0) continue;
+      let length = unit.queueLength[r];
+      if (length === 0) continue;
+      let start = unit.queueStart[r];
+      const base = r * capacity;
       let used = 0;
       let finishing = 0;
       let before = 0;
       let pairs = 0;
       let loaded = 0;
       let work = 0;
-      while (slot >= 0 && used < budget) {
+      while (length > 0 && used < budget) {
+        const slot = queue[base + (start & (capacity - 1))];
         const at = slot * I32_PER_SLOT;
         const left = i32[at + R_COMPUTE_LEFT];
         const chunk = left < budget - used ? left : budget - used;
@@ -236,15 +247,15 @@ export class PrefillPool extends Pool<PrefillUnit> {
         i32[at + R_COMPUTE_LEFT] = left - chunk;
         if (left - chunk > 0) break;
         finishing++;
-        const next = links[slot];
         if (unit.finishingCount === unit.finishing.length) unit.finishing = growI32(unit.finishing, unit.finishing.length * 2);
         unit.finishing[unit.finishingCount++] = slot;
         unit.queuedRequests--;
-        slot = next;
+        start++;
+        length--;
       }
-      unit.head[r] = slot;
-      if (slot < 0) {
-        unit.tail[r] = -1;
+      unit.queueStart[r] = start & (capacity - 1);
+      unit.queueLength[r] = length;
+      if (length === 0) {
         unit.queuedTokens[r] = 0;
         unit.queuedWork[r] = 0;
       } else {
@@ -296,6 +307,19 @@ export class PrefillPool extends Pool<PrefillUnit> {
     super.finish(nowSeconds);
   }
 
+  /** Doubles every rank's ring, keeping each queue's order. */
+  private growQueues(unit: PrefillUnit): void {
+    const old = unit.queueCapacity;
+    const capacity = old * 2;
+    const queue = new Int32Array(unit.queueLength.length * capacity);
+    for (let r = 0; r < unit.queueLength.length; r++) {
+      for (let k = 0; k < unit.queueLength[r]; k++) queue[r * capacity + k] = unit.queue[r * old + ((unit.queueStart[r] + k) & (old - 1))];
+      unit.queueStart[r] = 0;
+    }
+    unit.queue = queue;
+    unit.queueCapacity = capacity;
+  }
+
   private refreshScore(unit: PrefillUnit): void {
     this.unitScores.set(unit.index, unit.state === ACTIVE ? (this.byWork ? unit.totalWork : unit.totalTokens) : Number.POSITIVE_INFINITY);
   }
@@ -315,8 +339,10 @@ export class PrefillPool extends Pool<PrefillUnit> {
     return {
       index,
       state: ACTIVE,
-      head: new Int32Array(gpus).fill(-1),
-      tail: new Int32Array(gpus).fill(-1),
+      queue: new Int32Array(gpus * INITIAL_QUEUE_CAPACITY),
+      queueStart: new Int32Array(gpus),
+      queueLength: new Int32Array(gpus),
+      queueCapacity: INITIAL_QUEUE_CAPACITY,
       queuedTokens: new Float64Array(gpus),
       queuedWork: new Float64Array(gpus),
       rankScores: new FirstMinTree(gpus, 0),
@@ -333,8 +359,8 @@ export class PrefillPool extends Pool<PrefillUnit> {
   }
 
   protected resetUnit(unit: PrefillUnit): void {
-    unit.head.fill(-1);
-    unit.tail.fill(-1);
+    unit.queueStart.fill(0);
+    unit.queueLength.fill(0);
     unit.queuedTokens.fill(0);
     unit.queuedWork.fill(0);
     unit.rankScores.values.fill(0, 0, unit.queuedWork.length);

@@ -44,9 +44,8 @@ export function touchBlock(i32: Int32Array, slot: number): number {
  * admit() then gives the request a slot and moves the record into the slot's block. The staging
  * record stays in cache, so the run's writes and admit's reads of it cost no trip to memory.
  *
- * `next` links a slot into one intrusive list at a time (a prefill rank's queue, the decode waiting
- * line, a completion list). It is an array of its own, 4 bytes a slot, so walking a list stays in
- * cache and the blocks it leads to can be fetched together rather than one after another.
+ * `next` links a slot into the decode waiting line (an array of its own: the line is walked without
+ * touching the blocks).
  */
 export class RequestTable {
   /** The slots' blocks: two views of one buffer. */

@@ -52,6 +52,35 @@ describe('serving path details', () => {
     expect(() => runFleet(rejecting, withCacheHits(arraySource(records), capacityTokens, 0, 100), model)).toThrow(/never rejects/);
   });
 
+  it('serves a long prefill queue first in, first out, chunk by chunk', () => {
+    const config = smallFleet({ endSeconds: 1000, bucketSeconds: 1000 });
+    config.prefill = { ...config.prefill, gpusPerUnit: 1, tokenBudgetPerGpu: 1000 };
+    // Every step takes 1 s; 60 prompts at once queue far beyond a rank's first ring of 16.
+    const model = new AffineStepTimeModel({ prefillFixedSeconds: 1, decodeFixedSeconds: 0.01 });
+    const inputs = Array.from({ length: 60 }, (_, i) => 300 + ((i * 7) % 11) * 90);
+    const result = runFleet(config, arraySource(inputs.map((inputTokens) => ({ arrivalSeconds: 0, inputTokens, outputTokens: 1 }))), model);
+    // First in, first out: the first prompt steps alone; then each step takes up to 1,000 tokens from the head.
+    const ttft: number[] = [1];
+    let step = 1;
+    let room = 0;
+    for (const input of inputs.slice(1)) {
+      let left = input;
+      while (left > 0) {
+        if (room === 0) {
+          step++;
+          room = 1000;
+        }
+        const chunk = Math.min(left, room);
+        left -= chunk;
+        room -= chunk;
+      }
+      ttft.push(step);
+    }
+    expect(result.requests.completed).toBe(60);
+    expect(result.latency.ttftSeconds.max).toBe(Math.max(...ttft));
+    expect(result.latency.ttftSeconds.mean).toBeCloseTo(ttft.reduce((a, b) => a + b, 0) / ttft.length, 9);
+  });
+
   it('makes requests wait for decode KV capacity and serves them all', () => {
     const config = smallFleet({ endSeconds: 100, bucketSeconds: 100 });
     config.prefill = { ...config.prefill, tokenBudgetPerGpu: 100_000 };
