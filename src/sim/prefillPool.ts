@@ -36,6 +36,8 @@ export interface PrefillUnit extends UnitBase {
 
 /** Per rank, to start with (a power of two; doubled as needed). */
 const INITIAL_QUEUE_CAPACITY = 16;
+/** Queued requests per GPU whose blocks a step fetches ahead of its walk. */
+const TOUCH_AHEAD = 16;
 
 /**
  * The first (lowest-index) minimum of an array of numbers under updates, as a scan with `<` would
@@ -218,6 +220,15 @@ export class PrefillPool extends Pool<PrefillUnit> {
     load.cacheLoadTokens = 0;
     load.unitNewTokens = 0;
     const gpus = this.config.gpusPerUnit;
+    // Fetch the blocks of the requests at the queues' heads together (see touchBlock): as many as a
+    // step typically takes.
+    let touched = 0;
+    for (let r = 0; r < gpus; r++) {
+      const ahead = Math.min(unit.queueLength[r], TOUCH_AHEAD);
+      const start = unit.queueStart[r];
+      for (let k = 0; k < ahead; k++) touched ^= touchBlock(i32, queue[r * capacity + ((start + k) & (capacity - 1))]);
+    }
+    this.touched = touched;
     let heaviestWork = 0;
     for (let r = 0; r < gpus; r++) {
       let length = unit.queueLength[r];
