@@ -491,7 +491,7 @@ export class PrefixCache {
 
   /** Makes `node` the node of `key` (replacing any other). */
   private indexSet(key: number, node: number): void {
-    if ((this.indexSize + 1) * 2 > this.indexMask + 1) this.growIndex();
+    if ((this.indexSize + 1) * 4 > (this.indexMask + 1) * 3) this.growIndex();
     const index = this.index;
     const mask = this.indexMask;
     const hash = hashKey(key);
