@@ -42,6 +42,16 @@ export class PrefixCache {
   private index: Int32Array = new Int32Array(2 * 1024);
   private indexMask = 1023;
   private indexSize = 0;
+  /** The largest key ever added: a larger one (a new session's, say) is known absent without a probe. */
+  private maxKey = -Infinity;
+  /**
+   * Additions not yet in the index, oldest first: new nodes' slots are random cache misses, and
+   * a batch of them is fetched together rather than one by one.
+   */
+  private pendingKeys = new Float64Array(PENDING);
+  private pendingHashes = new Int32Array(PENDING);
+  private pendingNodes = new Int32Array(PENDING);
+  private pendingCount = 0;
   /** Spelled-out runs: a run at arena position p has its capacity at [p] and its keys from [p + 1]. */
   private arena: Float64Array;
   private arenaTop = 0;
@@ -58,6 +68,8 @@ export class PrefixCache {
   /** Node ids on the current request's path, root first, and their first keys' hashes. */
   private path: Int32Array = new Int32Array(64);
   private pathHashes: Int32Array = new Int32Array(64);
+  /** What flushPending read, kept so that the reads are not optimized away. */
+  private sink = 0;
   /** A node's keys while it is split. */
   private scratch: Float64Array = new Float64Array(64);
 
@@ -263,7 +275,7 @@ export class PrefixCache {
       const node = this.newNode(keys, from, from + count, 2 * count, tokens, parent); // room for the next turn
       if (parent >= 0) this.nodeFields[parent * NODE_INTS + CHILDREN]++;
       const hash = hashKey(keys[from]);
-      this.indexSet(keys[from], hash, node);
+      this.indexAdd(keys[from], hash, node);
       // Deeper than every node on the path, so evicted before them: in front of the path, whose
       // deepest node (the parent) was touched first.
       if (parent >= 0) this.linkBeforeLast(node, hash, pathLength);
@@ -322,6 +334,10 @@ export class PrefixCache {
 
   /** Forgets an evicted node (out of the ring already) whose first key hashes to `hash`, with its index slot if known. */
   private free(node: number, hash: number, slot: number): void {
+    if (this.isPending(node)) {
+      this.flushPending();
+      slot = -1; // the index may have grown
+    }
     const fields = this.nodeFields;
     const at = node * NODE_INTS;
     this.indexDelete(hash, node, slot);
@@ -341,6 +357,7 @@ export class PrefixCache {
    * The caller touches the head.
    */
   private splitHead(node: number, headLength: number): number {
+    this.flushPending(); // whose index slots are found through their nodes' first keys
     const length = this.nodeFields[node * NODE_INTS + LENGTH];
     if (this.scratch.length < length) this.scratch = new Float64Array(2 * length);
     const keys = this.scratch;
@@ -509,6 +526,8 @@ export class PrefixCache {
 
   /** The node whose first key is `key` (which hashes to `hash`), or -1. */
   private find(key: number, hash: number): number {
+    if (key > this.maxKey) return -1;
+    for (let i = this.pendingCount - 1; i >= 0; i--) if (this.pendingKeys[i] === key) return this.pendingNodes[i];
     const index = this.index;
     const mask = this.indexMask;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
@@ -518,8 +537,38 @@ export class PrefixCache {
     }
   }
 
+  /** Makes `node` the node of `key` (which hashes to `hash`), replacing any other, soon. */
+  private indexAdd(key: number, hash: number, node: number): void {
+    if (key > this.maxKey) this.maxKey = key;
+    const i = this.pendingCount++;
+    this.pendingKeys[i] = key;
+    this.pendingHashes[i] = hash;
+    this.pendingNodes[i] = node;
+    if (this.pendingCount === PENDING) this.flushPending();
+  }
+
+  private isPending(node: number): boolean {
+    for (let i = 0; i < this.pendingCount; i++) if (this.pendingNodes[i] === node) return true;
+    return false;
+  }
+
+  /** Puts the pending additions into the index, in order. */
+  private flushPending(): void {
+    const count = this.pendingCount;
+    if (count === 0) return;
+    // Read every home slot first: the misses overlap instead of following one another.
+    const index = this.index;
+    const mask = this.indexMask;
+    let sink = 0;
+    for (let i = 0; i < count; i++) sink |= index[2 * (this.pendingHashes[i] & mask) + 1];
+    this.sink = sink;
+    for (let i = 0; i < count; i++) this.indexSet(this.pendingKeys[i], this.pendingHashes[i], this.pendingNodes[i]);
+    this.pendingCount = 0;
+  }
+
   /** Makes `node` the node of `key` (which hashes to `hash`), replacing any other. */
   private indexSet(key: number, hash: number, node: number): void {
+    if (key > this.maxKey) this.maxKey = key;
     if ((this.indexSize + 1) * 4 > (this.indexMask + 1) * 3) this.growIndex();
     const index = this.index;
     const mask = this.indexMask;
@@ -601,6 +650,8 @@ const MAX_STEP = 1 << 20;
 const SPELLED = 1 << 21;
 const FREE = 0;
 const TOMBSTONE = -1;
+/** Index additions batched together. */
+const PENDING = 16;
 
 /** The step from `first` to `next` if it is a whole number in [-MAX_STEP, MAX_STEP] that gives `next` exactly, else 0. */
 function stepOf(first: number, next: number): number {
