@@ -4,7 +4,7 @@ import { EV_DECODE_SEGMENT_END, type SimContext } from './context.js';
 import { growI32 } from './eventQueue.js';
 import { DECODE, F } from './metrics.js';
 import { ACTIVE, DRAINING, GONE, Pool, type UnitBase } from './pool.js';
-import { F64_PER_SLOT, I32_PER_SLOT, R_INPUT, R_JOIN_STEP, R_OUTPUT, R_RANK, R_UNIT } from './requestTable.js';
+import { F64_PER_SLOT, I32_PER_SLOT, R_INPUT, R_JOIN_STEP, R_OUTPUT, R_RANK, R_UNIT, touchBlock } from './requestTable.js';
 import type { DecodeLoad } from './stepTime.js';
 
 /**
@@ -123,9 +123,9 @@ export class DecodePool extends Pool<DecodeUnit> {
     const completions = unit.completions;
     const links = this.ctx.requests.next;
     let due = completions.takeDue(unit.step, links);
-    // Touch the finishing requests' blocks first, so their cache misses overlap rather than queue.
     let touched = 0;
-    for (let s = due; s >= 0; s = links[s]) touched += i32[s * I32_PER_SLOT + R_RANK];
+    // Fetch the finishing requests' blocks together (see touchBlock).
+    for (let s = due; s >= 0; s = links[s]) touched ^= touchBlock(i32, s);
     this.touched = touched;
     while (due >= 0) {
       const slot = due;

@@ -3,7 +3,7 @@ import { EV_PREFILL_STEP_END, type SimContext } from './context.js';
 import { growI32 } from './eventQueue.js';
 import { F, PREFILL } from './metrics.js';
 import { ACTIVE, DRAINING, Pool, type UnitBase } from './pool.js';
-import { I32_PER_SLOT, R_COMPUTE_LEFT, R_COMPUTED, R_HIT, R_RANK, R_UNIT } from './requestTable.js';
+import { I32_PER_SLOT, R_COMPUTE_LEFT, R_COMPUTED, R_HIT, R_RANK, R_UNIT, touchBlock } from './requestTable.js';
 import type { PrefillLoad } from './stepTime.js';
 
 export interface PrefillUnit extends UnitBase {
@@ -155,10 +155,10 @@ export class PrefillPool extends Pool<PrefillUnit> {
     this.busyUnitSecondsTotal += nowSeconds - unit.stepStartSeconds;
     m.add(F.prefillComputedTokens, nowSeconds, unit.stepNewTokens);
     const finishing = unit.finishing;
-    // Touch the finishing requests' blocks first, so their cache misses overlap rather than queue.
     const i32 = this.ctx.requests.i32;
     let touched = 0;
-    for (let i = 0; i < unit.finishingCount; i++) touched += i32[finishing[i] * I32_PER_SLOT + R_HIT];
+    // Fetch the finishing requests' blocks together (see touchBlock).
+    for (let i = 0; i < unit.finishingCount; i++) touched ^= touchBlock(i32, finishing[i]);
     this.touched = touched;
     for (let i = 0; i < unit.finishingCount; i++) this.ctx.prefillDone(finishing[i], nowSeconds, unit.stepSeconds);
     unit.finishingCount = 0;

@@ -26,6 +26,16 @@ export const R_RANK = 14;
 // int32 word 15 is free.
 
 /**
+ * Loads the first and the last word of a slot's block and returns them mixed, for a sink: the block
+ * may straddle two cache lines (the buffer's alignment is the allocator's), and both are fetched.
+ * Touching a list of blocks this way first lets their cache misses overlap rather than queue.
+ */
+export function touchBlock(i32: Int32Array, slot: number): number {
+  const at = slot * I32_PER_SLOT;
+  return i32[at] ^ i32[at + I32_PER_SLOT - 1];
+}
+
+/**
  * Requests in flight: a slot per request from admission to completion, reused afterwards, so memory
  * follows the number in flight rather than the length of the day.
  *
