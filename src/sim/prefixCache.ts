@@ -20,7 +20,8 @@
  *   numbered) is just that; other runs are spelled out in a key arena;
  * - an index slot is 8 bytes, the key's hash and the node id (the key itself is the node's first key);
  * - the LRU order is a ring of node ids where a touch appends the node and leaves a tombstone at its
- *   previous place (a linked list would touch both neighbours).
+ *   previous place (a linked list would touch both neighbours); an entry also holds the hash of the
+ *   node's first key, so that evicting it reads its index slot alongside its record, not after.
  * Typed arrays throughout, so the cache is not millions of objects for the garbage collector.
  */
 export class PrefixCache {
@@ -41,20 +42,34 @@ export class PrefixCache {
   private index: Int32Array = new Int32Array(2 * 1024);
   private indexMask = 1023;
   private indexSize = 0;
+  /** The largest key ever added: a larger one (a new session's, say) is known absent without a probe. */
+  private maxKey = -Infinity;
+  /**
+   * Additions not yet in the index, oldest first: new nodes' slots are random cache misses, and
+   * a batch of them is fetched together rather than one by one.
+   */
+  private pendingKeys = new Float64Array(PENDING);
+  private pendingHashes = new Int32Array(PENDING);
+  private pendingNodes = new Int32Array(PENDING);
+  private pendingCount = 0;
   /** Spelled-out runs: a run at arena position p has its capacity at [p] and its keys from [p + 1]. */
   private arena: Float64Array;
   private arenaTop = 0;
   private arenaLive = 0;
   /**
-   * LRU order, least recent first: ring[(ringFront + i) & ringMask] for i < ringCount, each a node id
-   * or TOMBSTONE. Every live node has exactly one entry, at its RING_POS.
+   * LRU order, least recent first: entries (ringFront + i) & ringMask for i < ringCount, entry e a
+   * node id (or TOMBSTONE) at ring[2e] and its first key's hash at ring[2e + 1]. Every live node has
+   * exactly one entry, at its RING_POS.
    */
-  private ring: Int32Array = new Int32Array(1024);
+  private ring: Int32Array = new Int32Array(2 * 1024);
   private ringMask = 1023;
   private ringFront = 0;
   private ringCount = 0;
-  /** Node ids on the current request's path, root first. */
+  /** Node ids on the current request's path, root first, and their first keys' hashes. */
   private path: Int32Array = new Int32Array(64);
+  private pathHashes: Int32Array = new Int32Array(64);
+  /** What flushPending read, kept so that the reads are not optimized away. */
+  private sink = 0;
   /** A node's keys while it is split. */
   private scratch: Float64Array = new Float64Array(64);
 
@@ -91,15 +106,21 @@ export class PrefixCache {
     let pathLength = 0;
     let matched = 0;
     let offset = 0; // blocks of the last path node that matched
-    let node = blockCount > 0 ? this.find(keys[0]) : -1;
+    let hash = blockCount > 0 ? hashKey(keys[0]) : 0;
+    let node = blockCount > 0 ? this.find(keys[0], hash) : -1;
     while (node >= 0 && fields[node * NODE_INTS + BLOCK_TOKENS] === tokens) {
       const length = fields[node * NODE_INTS + LENGTH];
       offset = this.matchRun(node, length, keys, matched, blockCount);
       matched += offset;
-      if (pathLength === path.length) this.path = path = growInt32(path, pathLength * 2);
+      if (pathLength === path.length) {
+        this.path = path = growInt32(path, pathLength * 2);
+        this.pathHashes = growInt32(this.pathHashes, pathLength * 2);
+      }
+      this.pathHashes[pathLength] = hash;
       path[pathLength++] = node;
       if (offset < length || matched === blockCount) break;
-      const child = this.find(keys[matched]);
+      hash = hashKey(keys[matched]);
+      const child = this.find(keys[matched], hash);
       if (child < 0 || fields[child * NODE_INTS + PARENT] !== node) break;
       node = child;
     }
@@ -120,13 +141,13 @@ export class PrefixCache {
   peekHitBlocks(keys: Float64Array, blockCount: number): number {
     const fields = this.nodeFields;
     let matched = 0;
-    let node = blockCount > 0 ? this.find(keys[0]) : -1;
+    let node = blockCount > 0 ? this.find(keys[0], hashKey(keys[0])) : -1;
     while (node >= 0) {
       const length = fields[node * NODE_INTS + LENGTH];
       const offset = this.matchRun(node, length, keys, matched, blockCount);
       matched += offset;
       if (offset < length || matched === blockCount) break;
-      const child = this.find(keys[matched]);
+      const child = this.find(keys[matched], hashKey(keys[matched]));
       if (child < 0 || fields[child * NODE_INTS + PARENT] !== node) break;
       node = child;
     }
@@ -155,43 +176,48 @@ export class PrefixCache {
    */
   private touchPath(pathLength: number): void {
     const path = this.path;
+    const hashes = this.pathHashes;
     const fields = this.nodeFields;
     for (let i = pathLength - 1; i >= 0; i--) {
       const node = path[i];
       const previous = fields[node * NODE_INTS + RING_POS];
-      if (previous >= 0) this.ring[previous] = TOMBSTONE;
-      if (this.ringCount === this.ring.length) this.compactRing();
+      if (previous >= 0) this.ring[2 * previous] = TOMBSTONE;
+      if (this.ringCount === this.ringMask + 1) this.compactRing();
       const position = (this.ringFront + this.ringCount) & this.ringMask;
-      this.ring[position] = node;
+      this.ring[2 * position] = node;
+      this.ring[2 * position + 1] = hashes[i];
       fields[node * NODE_INTS + RING_POS] = position;
       this.ringCount++;
     }
   }
 
   /** Makes a new node the most recent. */
-  private linkAtEnd(node: number): void {
-    if (this.ringCount === this.ring.length) this.compactRing();
+  private linkAtEnd(node: number, hash: number): void {
+    if (this.ringCount === this.ringMask + 1) this.compactRing();
     const position = (this.ringFront + this.ringCount) & this.ringMask;
-    this.ring[position] = node;
+    this.ring[2 * position] = node;
+    this.ring[2 * position + 1] = hash;
     this.nodeFields[node * NODE_INTS + RING_POS] = position;
     this.ringCount++;
   }
 
   /** Puts a new node just before the ring's last `after` entries (the path, just touched). */
-  private linkBeforeLast(node: number, after: number): void {
-    if (this.ringCount === this.ring.length) this.compactRing();
+  private linkBeforeLast(node: number, hash: number, after: number): void {
+    if (this.ringCount === this.ringMask + 1) this.compactRing();
     const ring = this.ring;
     const fields = this.nodeFields;
     const mask = this.ringMask;
     let position = (this.ringFront + this.ringCount) & mask;
     for (let i = 0; i < after; i++) {
       const from = (position - 1) & mask;
-      const moved = ring[from];
-      ring[position] = moved;
+      const moved = ring[2 * from];
+      ring[2 * position] = moved;
+      ring[2 * position + 1] = ring[2 * from + 1];
       fields[moved * NODE_INTS + RING_POS] = position;
       position = from;
     }
-    ring[position] = node;
+    ring[2 * position] = node;
+    ring[2 * position + 1] = hash;
     fields[node * NODE_INTS + RING_POS] = position;
     this.ringCount++;
   }
@@ -204,17 +230,18 @@ export class PrefixCache {
   private compactRing(): void {
     const old = this.ring;
     const oldMask = this.ringMask;
-    let size = old.length;
+    let size = oldMask + 1;
     while (this.liveNodes * 4 > size) size *= 2;
-    const ring = size > old.length ? new Int32Array(size) : old;
+    const ring = size > oldMask + 1 ? new Int32Array(2 * size) : old;
     const fields = this.nodeFields;
     let write = ring === old ? this.ringFront : 0;
     const writeStart = write;
-    const writeMask = ring.length - 1;
+    const writeMask = size - 1;
     for (let i = 0, read = this.ringFront; i < this.ringCount; i++, read = (read + 1) & oldMask) {
-      const node = old[read];
+      const node = old[2 * read];
       if (node === TOMBSTONE) continue;
-      ring[write] = node;
+      ring[2 * write] = node;
+      ring[2 * write + 1] = old[2 * read + 1];
       fields[node * NODE_INTS + RING_POS] = write;
       write = (write + 1) & writeMask;
     }
@@ -240,18 +267,19 @@ export class PrefixCache {
     if (
       parent >= 0 &&
       this.nodeFields[parent * NODE_INTS + CHILDREN] === 0 &&
-      (!split || this.find(this.nodeKeys[parent * NODE_KEYS + FIRST_KEY]) === parent)
+      (!split || this.isIndexed(parent))
     ) {
       // A leaf that this request extends (the next turn of a conversation): append in place.
       this.append(parent, keys, from, from + count);
     } else {
       const node = this.newNode(keys, from, from + count, 2 * count, tokens, parent); // room for the next turn
       if (parent >= 0) this.nodeFields[parent * NODE_INTS + CHILDREN]++;
-      this.indexSet(keys[from], node);
+      const hash = hashKey(keys[from]);
+      this.indexAdd(keys[from], hash, node);
       // Deeper than every node on the path, so evicted before them: in front of the path, whose
       // deepest node (the parent) was touched first.
-      if (parent >= 0) this.linkBeforeLast(node, pathLength);
-      else this.linkAtEnd(node);
+      if (parent >= 0) this.linkBeforeLast(node, hash, pathLength);
+      else this.linkAtEnd(node, hash);
     }
     this.usedTokens += count * tokens;
     this.liveBlocks += count;
@@ -266,18 +294,24 @@ export class PrefixCache {
     const fields = this.nodeFields;
     const ring = this.ring;
     const mask = this.ringMask;
+    const index = this.index;
+    const indexMask = this.indexMask;
     const capacity = this.capacityTokens;
     let used = this.usedTokens;
     let blocks = this.liveBlocks;
     let front = this.ringFront;
     let count = this.ringCount;
     do {
-      while (count > pathLength && ring[front] === TOMBSTONE) {
+      while (count > pathLength && ring[2 * front] === TOMBSTONE) {
         front = (front + 1) & mask;
         count--;
       }
       if (count <= pathLength) break;
-      const node = ring[front];
+      const node = ring[2 * front];
+      const hash = ring[2 * front + 1];
+      // Read the node's index slot (where it most likely is) at once, while its record is on the way.
+      const home = hash & indexMask;
+      const atHome = index[2 * home + 1] === node + 1;
       const at = node * NODE_INTS;
       const blockTokens = fields[at + BLOCK_TOKENS];
       const length = fields[at + LENGTH];
@@ -286,10 +320,10 @@ export class PrefixCache {
       used -= drop * blockTokens;
       blocks -= drop;
       if (drop === length) {
-        ring[front] = TOMBSTONE;
+        ring[2 * front] = TOMBSTONE;
         front = (front + 1) & mask;
         count--;
-        this.free(node);
+        this.free(node, hash, atHome ? home : -1);
       }
     } while (used + tokens > capacity);
     this.usedTokens = used;
@@ -298,11 +332,15 @@ export class PrefixCache {
     this.ringCount = count;
   }
 
-  /** Forgets an evicted node (out of the ring already). */
-  private free(node: number): void {
+  /** Forgets an evicted node (out of the ring already) whose first key hashes to `hash`, with its index slot if known. */
+  private free(node: number, hash: number, slot: number): void {
+    if (this.isPending(node)) {
+      this.flushPending();
+      slot = -1; // the index may have grown
+    }
     const fields = this.nodeFields;
     const at = node * NODE_INTS;
-    this.indexDelete(this.nodeKeys[node * NODE_KEYS + FIRST_KEY], node);
+    this.indexDelete(hash, node, slot);
     const parent = fields[at + PARENT];
     if (parent >= 0) fields[parent * NODE_INTS + CHILDREN]--;
     const run = fields[at + RUN];
@@ -319,18 +357,21 @@ export class PrefixCache {
    * The caller touches the head.
    */
   private splitHead(node: number, headLength: number): number {
+    this.flushPending(); // whose index slots are found through their nodes' first keys
     const length = this.nodeFields[node * NODE_INTS + LENGTH];
     if (this.scratch.length < length) this.scratch = new Float64Array(2 * length);
     const keys = this.scratch;
     for (let i = 0; i < length; i++) keys[i] = this.keyAt(node, i);
     const head = this.newNode(keys, 0, headLength, headLength, this.nodeFields[node * NODE_INTS + BLOCK_TOKENS], this.nodeFields[node * NODE_INTS + PARENT]);
-    this.indexSet(keys[0], head); // while the node still starts with that key, so its slot is found
+    this.indexSet(keys[0], hashKey(keys[0]), head); // while the node still starts with that key, so its slot is found
     this.setKeys(node, keys, headLength, length);
     const fields = this.nodeFields; // after newNode, which may grow the records
     fields[head * NODE_INTS + CHILDREN] = 1;
     fields[node * NODE_INTS + LENGTH] = length - headLength;
     fields[node * NODE_INTS + PARENT] = head;
-    this.indexSet(keys[headLength], node);
+    const tailHash = hashKey(keys[headLength]);
+    this.indexSet(keys[headLength], tailHash, node);
+    this.ring[2 * fields[node * NODE_INTS + RING_POS] + 1] = tailHash;
     return head;
   }
 
@@ -477,11 +518,18 @@ export class PrefixCache {
     this.nodeKeys = new Float64Array(buffer);
   }
 
-  /** The node whose first key is `key`, or -1. */
-  private find(key: number): number {
+  /** Whether the index finds `node` by its first key. */
+  private isIndexed(node: number): boolean {
+    const first = this.nodeKeys[node * NODE_KEYS + FIRST_KEY];
+    return this.find(first, hashKey(first)) === node;
+  }
+
+  /** The node whose first key is `key` (which hashes to `hash`), or -1. */
+  private find(key: number, hash: number): number {
+    if (key > this.maxKey) return -1;
+    for (let i = this.pendingCount - 1; i >= 0; i--) if (this.pendingKeys[i] === key) return this.pendingNodes[i];
     const index = this.index;
     const mask = this.indexMask;
-    const hash = hashKey(key);
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const id = index[2 * slot + 1];
       if (id === 0) return -1;
@@ -489,12 +537,41 @@ export class PrefixCache {
     }
   }
 
-  /** Makes `node` the node of `key` (replacing any other). */
-  private indexSet(key: number, node: number): void {
-    if ((this.indexSize + 1) * 2 > this.indexMask + 1) this.growIndex();
+  /** Makes `node` the node of `key` (which hashes to `hash`), replacing any other, soon. */
+  private indexAdd(key: number, hash: number, node: number): void {
+    if (key > this.maxKey) this.maxKey = key;
+    const i = this.pendingCount++;
+    this.pendingKeys[i] = key;
+    this.pendingHashes[i] = hash;
+    this.pendingNodes[i] = node;
+    if (this.pendingCount === PENDING) this.flushPending();
+  }
+
+  private isPending(node: number): boolean {
+    for (let i = 0; i < this.pendingCount; i++) if (this.pendingNodes[i] === node) return true;
+    return false;
+  }
+
+  /** Puts the pending additions into the index, in order. */
+  private flushPending(): void {
+    const count = this.pendingCount;
+    if (count === 0) return;
+    // Read every home slot first: the misses overlap instead of following one another.
     const index = this.index;
     const mask = this.indexMask;
-    const hash = hashKey(key);
+    let sink = 0;
+    for (let i = 0; i < count; i++) sink |= index[2 * (this.pendingHashes[i] & mask) + 1];
+    this.sink = sink;
+    for (let i = 0; i < count; i++) this.indexSet(this.pendingKeys[i], this.pendingHashes[i], this.pendingNodes[i]);
+    this.pendingCount = 0;
+  }
+
+  /** Makes `node` the node of `key` (which hashes to `hash`), replacing any other. */
+  private indexSet(key: number, hash: number, node: number): void {
+    if (key > this.maxKey) this.maxKey = key;
+    if ((this.indexSize + 1) * 4 > (this.indexMask + 1) * 3) this.growIndex();
+    const index = this.index;
+    const mask = this.indexMask;
     let slot = hash & mask;
     for (; ; slot = (slot + 1) & mask) {
       const id = index[2 * slot + 1];
@@ -509,11 +586,14 @@ export class PrefixCache {
     this.indexSize++;
   }
 
-  /** Removes `key` from the index if it names `node` (a node sits only under its first key). */
-  private indexDelete(key: number, node: number): void {
+  /**
+   * Removes the node's first key (which hashes to `hash`) from the index if it names the node (a node
+   * sits only under its first key); `slot` is where, if known, else -1.
+   */
+  private indexDelete(hash: number, node: number, slot: number): void {
     const index = this.index;
     const mask = this.indexMask;
-    let hole = hashKey(key) & mask;
+    let hole = slot >= 0 ? slot : hash & mask;
     for (; ; hole = (hole + 1) & mask) {
       const id = index[2 * hole + 1];
       if (id === 0) return;
@@ -570,6 +650,8 @@ const MAX_STEP = 1 << 20;
 const SPELLED = 1 << 21;
 const FREE = 0;
 const TOMBSTONE = -1;
+/** Index additions batched together. */
+const PENDING = 16;
 
 /** The step from `first` to `next` if it is a whole number in [-MAX_STEP, MAX_STEP] that gives `next` exactly, else 0. */
 function stepOf(first: number, next: number): number {
