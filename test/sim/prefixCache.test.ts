@@ -81,6 +81,20 @@ describe('PrefixCache', () => {
     );
   });
 
+  it('forgets runs evicted right after they were added (before the index has them all)', () => {
+    const cache = new PrefixCache(2 * 16);
+    for (let k = 1; k <= 40; k++) {
+      // Two-block roots, each pushing out the one before; every third request revisits an older key.
+      expect(cache.lookupAndInsert(keys(1000 * k, 1000 * k + 1), 2, 16)).toBe(0);
+      if (k % 3 === 0) expect(cache.lookupAndInsert(keys(1000 * (k - 1), 1000 * (k - 1) + 1), 2, 16)).toBe(0);
+      expect(cache.blocks).toBe(2);
+    }
+    expect(cache.peekHitBlocks(keys(39000, 39001), 2)).toBe(0); // pushed out by the revisit of 38000
+    expect(cache.peekHitBlocks(keys(40000, 40001), 2)).toBe(2);
+    expect(cache.lookupAndInsert(keys(40000, 40001, 40002), 3, 16)).toBe(2);
+    expect(cache.blocks).toBe(2);
+  });
+
   it('agrees with the reference when keys step evenly along chains (runs stored as first key and step)', () => {
     fc.assert(
       fc.property(
