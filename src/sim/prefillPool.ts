@@ -1,6 +1,7 @@
 import type { PrefillPoolConfig } from './config.js';
 import { EV_PREFILL_STEP_END, type SimContext } from './context.js';
 import { growI32 } from './eventQueue.js';
+import { FirstMinTree } from './firstMinTree.js';
 import { F, PREFILL } from './metrics.js';
 import { ACTIVE, DRAINING, Pool, type UnitBase } from './pool.js';
 import { I32_PER_SLOT, R_COMPUTE_LEFT, R_COMPUTED, R_HIT, R_RANK, R_UNIT, touchBlock } from './requestTable.js';
@@ -38,57 +39,6 @@ export interface PrefillUnit extends UnitBase {
 const INITIAL_QUEUE_CAPACITY = 16;
 /** Queued requests per GPU whose blocks a step fetches ahead of its walk. */
 const TOUCH_AHEAD = 16;
-
-/**
- * The first (lowest-index) minimum of an array of numbers under updates, as a scan with `<` would
- * find it: a tournament tree whose nodes hold the winning index (on a tie the left one), so the
- * balancer's choice is a lookup and an update costs log2(n) comparisons.
- */
-class FirstMinTree {
-  /** The numbers; entries past those in use hold +Infinity (or the value given) and never win against a smaller one. */
-  readonly values: Float64Array;
-  /** Node k (1 = root) holds the index winning its subtree; the leaves are nodes size … 2·size − 1. */
-  private readonly winners: Int32Array;
-  private readonly size: number;
-
-  constructor(count: number, initial = Number.POSITIVE_INFINITY) {
-    let size = 1;
-    while (size < count) size *= 2;
-    this.size = size;
-    this.values = new Float64Array(size).fill(Number.POSITIVE_INFINITY);
-    this.values.fill(initial, 0, count);
-    this.winners = new Int32Array(2 * size);
-    for (let i = 0; i < size; i++) this.winners[size + i] = i;
-    this.rebuild();
-  }
-
-  /** Index of the first minimum. */
-  get first(): number {
-    return this.winners[1];
-  }
-
-  set(index: number, value: number): void {
-    const values = this.values;
-    const winners = this.winners;
-    values[index] = value;
-    for (let node = (this.size + index) >> 1; node >= 1; node >>= 1) {
-      const left = winners[2 * node];
-      const right = winners[2 * node + 1];
-      winners[node] = values[right] < values[left] ? right : left;
-    }
-  }
-
-  /** Recomputes every node after values were written directly. */
-  rebuild(): void {
-    const values = this.values;
-    const winners = this.winners;
-    for (let node = this.size - 1; node >= 1; node--) {
-      const left = winners[2 * node];
-      const right = winners[2 * node + 1];
-      winners[node] = values[right] < values[left] ? right : left;
-    }
-  }
-}
 
 /**
  * The prefill pool: units of data-parallel GPUs that step in lockstep over chunked prompts. The
@@ -201,7 +151,7 @@ export class PrefillPool extends Pool<PrefillUnit> {
     // The first unit with the lowest score (units out of service score +Infinity), then its first GPU
     // with the lowest.
     const bestIndex = this.unitScores.first;
-    if (!(this.unitScores.values[bestIndex] < Number.POSITIVE_INFINITY)) throw new Error('PrefillPool: no unit in service');
+    if (!(this.unitScores.firstValue < Number.POSITIVE_INFINITY)) throw new Error('PrefillPool: no unit in service');
     return (bestIndex << 16) | units[bestIndex].rankScores.first;
   }
 
@@ -291,8 +241,7 @@ export class PrefillPool extends Pool<PrefillUnit> {
       unit.totalTokens = 0;
       unit.totalWork = 0;
     }
-    unit.rankScores.values.set(this.byWork ? unit.queuedWork : unit.queuedTokens);
-    unit.rankScores.rebuild();
+    unit.rankScores.setAll(this.byWork ? unit.queuedWork : unit.queuedTokens);
     this.refreshScore(unit);
     if (load.unitNewTokens === 0) return;
     let stepSeconds = this.ctx.prefillStepSeconds(load);
@@ -341,10 +290,10 @@ export class PrefillPool extends Pool<PrefillUnit> {
 
   protected createUnit(index: number): PrefillUnit {
     const gpus = this.config.gpusPerUnit;
-    if (index >= this.unitScores.values.length) {
-      const grown = new FirstMinTree(this.unitScores.values.length * 2);
-      grown.values.set(this.unitScores.values);
-      grown.rebuild();
+    if (index >= this.unitScores.leaves) {
+      const old = this.unitScores;
+      const grown = new FirstMinTree(old.leaves * 2);
+      grown.setAll(Float64Array.from({ length: old.leaves }, (_, i) => old.value(i)));
       this.unitScores = grown;
     }
     return {
@@ -374,8 +323,7 @@ export class PrefillPool extends Pool<PrefillUnit> {
     unit.queueLength.fill(0);
     unit.queuedTokens.fill(0);
     unit.queuedWork.fill(0);
-    unit.rankScores.values.fill(0, 0, unit.queuedWork.length);
-    unit.rankScores.rebuild();
+    unit.rankScores.setAll(unit.queuedWork); // zeros, as just filled
     unit.totalTokens = 0;
     unit.totalWork = 0;
     unit.queuedRequests = 0;
