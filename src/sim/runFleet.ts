@@ -68,6 +68,8 @@ class FleetRun implements SimContext {
   private admitted = 0;
   private rejected = 0;
   private completed = 0;
+  /** Events handled where they arose instead of going through the queue. */
+  private inlineEvents = 0;
   private sourceOpen = true;
   private lastArrivalSeconds = Number.NEGATIVE_INFINITY;
 
@@ -145,7 +147,7 @@ class FleetRun implements SimContext {
       events++;
       if (--untilProgress === 0) {
         untilProgress = progressEvery;
-        onProgress?.({ simulatedSeconds: now, arrived: this.arrived, completed: this.completed, inFlight: this.requests.inFlight, events });
+        onProgress?.({ simulatedSeconds: now, arrived: this.arrived, completed: this.completed, inFlight: this.requests.inFlight, events: events + this.inlineEvents });
       }
     }
     this.source.close?.();
@@ -172,7 +174,7 @@ class FleetRun implements SimContext {
       decodeNodesPerUnit: decodeShape.nodesPerUnit,
       decodeGpusPerNode: decodeShape.gpusPerUnit / decodeShape.nodesPerUnit,
       fleetSteps: { prefill: this.prefill.steps, decode: this.decode.steps },
-      events: queue.scheduledCount,
+      events: queue.scheduledCount + this.inlineEvents,
     });
   }
 
@@ -271,7 +273,14 @@ class FleetRun implements SimContext {
     const t = this.config.kvTransfer;
     const transferSeconds = (input * this.config.kvBytesPerToken) / t.bytesPerSecondPerGpu;
     const delaySeconds = t.overlapped ? Math.max(0, transferSeconds - lastStepSeconds) : transferSeconds;
-    this.queue.schedule(nowSeconds + delaySeconds, EV_KV_ARRIVED, slot);
+    if (delaySeconds > 0) {
+      this.queue.schedule(nowSeconds + delaySeconds, EV_KV_ARRIVED, slot);
+      return;
+    }
+    // Transferred while the step ran (the usual case): the event would come next at this instant, as
+    // the rest of the step's requests' do, so it is handled here and only counted.
+    this.inlineEvents++;
+    this.decode.admit(slot, nowSeconds);
   }
 
   decodeDone(slot: number, nowSeconds: number): void {
