@@ -233,9 +233,8 @@ export class FleetMetrics {
   }
 }
 
-/** Adds a value to the run's and the bucket's sketch, taking its logarithm once. */
+/** Adds a value to the run's and the bucket's sketch. */
 function addBoth(run: LogHistogramSketch, bucket: LogHistogramSketch, value: number): void {
-  const logValue = value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
-  run.addWithLog(value, logValue);
-  bucket.addWithLog(value, logValue);
+  run.add(value);
+  bucket.add(value);
 }

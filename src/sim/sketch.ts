@@ -1,3 +1,5 @@
+import { LogBuckets } from './logBuckets.js';
+
 /**
  * A streaming quantile sketch with bounded memory and relative error: a histogram over logarithmic
  * buckets (the idea of DDSketch, Masson et al., VLDB 2019). Bucket i holds values in (γ^(i-1), γ^i]
@@ -9,6 +11,7 @@ export class LogHistogramSketch {
   private readonly logGamma: number;
   private readonly minIndex: number;
   private readonly counts: Float64Array;
+  private readonly buckets: LogBuckets;
   private zeroCount = 0;
   private total = 0;
   private sum = 0;
@@ -21,6 +24,7 @@ export class LogHistogramSketch {
     this.minIndex = Math.ceil(Math.log(minValue) / this.logGamma);
     const maxIndex = Math.ceil(Math.log(maxValue) / this.logGamma);
     this.counts = new Float64Array(maxIndex - this.minIndex + 1);
+    this.buckets = sharedBuckets(this.logGamma, this.minIndex, this.counts.length);
   }
 
   get count(): number {
@@ -40,11 +44,6 @@ export class LogHistogramSketch {
   }
 
   add(value: number, weight = 1): void {
-    this.addWithLog(value, value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY, weight);
-  }
-
-  /** add() with Math.log(value) already computed (one logarithm for several sketches). */
-  addWithLog(value: number, logValue: number, weight = 1): void {
     this.total += weight;
     this.sum += value * weight;
     if (value < this.minSeen) this.minSeen = value;
@@ -53,10 +52,7 @@ export class LogHistogramSketch {
       this.zeroCount += weight;
       return;
     }
-    let i = Math.ceil(logValue / this.logGamma) - this.minIndex;
-    if (i < 0) i = 0;
-    else if (i >= this.counts.length) i = this.counts.length - 1;
-    this.counts[i] += weight;
+    if (value === value) this.counts[this.buckets.bucketOf(value)] += weight;
   }
 
   merge(other: LogHistogramSketch): void {
@@ -89,4 +85,17 @@ export class LogHistogramSketch {
     }
     return this.maxSeen;
   }
+}
+
+/** Bucket mappings by layout: every sketch of a run shares one of two, built once. */
+const bucketsByLayout = new Map<string, LogBuckets>();
+
+function sharedBuckets(logGamma: number, minIndex: number, length: number): LogBuckets {
+  const key = `${logGamma} ${minIndex} ${length}`;
+  let buckets = bucketsByLayout.get(key);
+  if (!buckets) {
+    buckets = new LogBuckets(logGamma, minIndex, length);
+    bucketsByLayout.set(key, buckets);
+  }
+  return buckets;
 }
