@@ -5,7 +5,7 @@
  * without searching. Nothing is allocated per event once the arrays have grown to the peak size.
  *
  * Two kinds of events skip the heap, since they come already in (time, sequence) order: events for
- * the instant last popped (most hand-offs, e.g. a KV transfer hidden behind the last prefill step)
+ * the instant last popped (most hand-offs, e.g. a decode unit woken by a join)
  * and, optionally, events of one kind that is always scheduled in time order (the run's arrivals).
  * Each waits in a FIFO lane; pop takes the least of the lanes' heads and the heap's top, so the
  * order is exactly the heap's.
