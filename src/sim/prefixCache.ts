@@ -118,7 +118,8 @@ export class PrefixCache {
       }
       this.pathHashes[pathLength] = hash;
       path[pathLength++] = node;
-      if (offset < length || matched === blockCount) break;
+      // A leaf (a conversation's last turn, usually) has no child to look for: skip the probe.
+      if (offset < length || matched === blockCount || fields[node * NODE_INTS + CHILDREN] === 0) break;
       hash = hashKey(keys[matched]);
       const child = this.find(keys[matched], hash);
       if (child < 0 || fields[child * NODE_INTS + PARENT] !== node) break;
@@ -146,7 +147,7 @@ export class PrefixCache {
       const length = fields[node * NODE_INTS + LENGTH];
       const offset = this.matchRun(node, length, keys, matched, blockCount);
       matched += offset;
-      if (offset < length || matched === blockCount) break;
+      if (offset < length || matched === blockCount || fields[node * NODE_INTS + CHILDREN] === 0) break;
       const child = this.find(keys[matched], hashKey(keys[matched]));
       if (child < 0 || fields[child * NODE_INTS + PARENT] !== node) break;
       node = child;
