@@ -107,7 +107,7 @@ export class PrefixCache {
     let matched = 0;
     let offset = 0; // blocks of the last path node that matched
     let hash = blockCount > 0 ? hashKey(keys[0]) : 0;
-    let node = blockCount > 0 ? this.find(keys[0], hash) : -1;
+    let node = blockCount > 0 ? this.find(keys, 0, hash) : -1;
     while (node >= 0 && fields[node * NODE_INTS + BLOCK_TOKENS] === tokens) {
       const length = fields[node * NODE_INTS + LENGTH];
       offset = this.matchRun(node, length, keys, matched, blockCount);
@@ -118,9 +118,10 @@ export class PrefixCache {
       }
       this.pathHashes[pathLength] = hash;
       path[pathLength++] = node;
-      if (offset < length || matched === blockCount) break;
+      // A leaf (a conversation's last turn, usually) has no child to look for: skip the probe.
+      if (offset < length || matched === blockCount || fields[node * NODE_INTS + CHILDREN] === 0) break;
       hash = hashKey(keys[matched]);
-      const child = this.find(keys[matched], hash);
+      const child = this.find(keys, matched, hash);
       if (child < 0 || fields[child * NODE_INTS + PARENT] !== node) break;
       node = child;
     }
@@ -141,13 +142,13 @@ export class PrefixCache {
   peekHitBlocks(keys: Float64Array, blockCount: number): number {
     const fields = this.nodeFields;
     let matched = 0;
-    let node = blockCount > 0 ? this.find(keys[0], hashKey(keys[0])) : -1;
+    let node = blockCount > 0 ? this.find(keys, 0, hashKey(keys[0])) : -1;
     while (node >= 0) {
       const length = fields[node * NODE_INTS + LENGTH];
       const offset = this.matchRun(node, length, keys, matched, blockCount);
       matched += offset;
-      if (offset < length || matched === blockCount) break;
-      const child = this.find(keys[matched], hashKey(keys[matched]));
+      if (offset < length || matched === blockCount || fields[node * NODE_INTS + CHILDREN] === 0) break;
+      const child = this.find(keys, matched, hashKey(keys[matched]));
       if (child < 0 || fields[child * NODE_INTS + PARENT] !== node) break;
       node = child;
     }
@@ -275,7 +276,7 @@ export class PrefixCache {
       const node = this.newNode(keys, from, from + count, 2 * count, tokens, parent); // room for the next turn
       if (parent >= 0) this.nodeFields[parent * NODE_INTS + CHILDREN]++;
       const hash = hashKey(keys[from]);
-      this.indexAdd(keys[from], hash, node);
+      this.indexAdd(keys, from, hash, node);
       // Deeper than every node on the path, so evicted before them: in front of the path, whose
       // deepest node (the parent) was touched first.
       if (parent >= 0) this.linkBeforeLast(node, hash, pathLength);
@@ -363,14 +364,14 @@ export class PrefixCache {
     const keys = this.scratch;
     for (let i = 0; i < length; i++) keys[i] = this.keyAt(node, i);
     const head = this.newNode(keys, 0, headLength, headLength, this.nodeFields[node * NODE_INTS + BLOCK_TOKENS], this.nodeFields[node * NODE_INTS + PARENT]);
-    this.indexSet(keys[0], hashKey(keys[0]), head); // while the node still starts with that key, so its slot is found
+    this.indexSet(keys, 0, hashKey(keys[0]), head); // while the node still starts with that key, so its slot is found
     this.setKeys(node, keys, headLength, length);
     const fields = this.nodeFields; // after newNode, which may grow the records
     fields[head * NODE_INTS + CHILDREN] = 1;
     fields[node * NODE_INTS + LENGTH] = length - headLength;
     fields[node * NODE_INTS + PARENT] = head;
     const tailHash = hashKey(keys[headLength]);
-    this.indexSet(keys[headLength], tailHash, node);
+    this.indexSet(keys, headLength, tailHash, node);
     this.ring[2 * fields[node * NODE_INTS + RING_POS] + 1] = tailHash;
     return head;
   }
@@ -520,12 +521,16 @@ export class PrefixCache {
 
   /** Whether the index finds `node` by its first key. */
   private isIndexed(node: number): boolean {
-    const first = this.nodeKeys[node * NODE_KEYS + FIRST_KEY];
-    return this.find(first, hashKey(first)) === node;
+    const at = node * NODE_KEYS + FIRST_KEY;
+    return this.find(this.nodeKeys, at, hashKey(this.nodeKeys[at])) === node;
   }
 
-  /** The node whose first key is `key` (which hashes to `hash`), or -1. */
-  private find(key: number, hash: number): number {
+  /**
+   * The node whose first key is `key` = keys[at] (which hashes to `hash`), or -1. Keys are passed as
+   * an array and a position, here and below: a double argument to a call V8 does not inline is boxed.
+   */
+  private find(keys: Float64Array, at: number, hash: number): number {
+    const key = keys[at];
     if (key > this.maxKey) return -1;
     for (let i = this.pendingCount - 1; i >= 0; i--) if (this.pendingKeys[i] === key) return this.pendingNodes[i];
     const index = this.index;
@@ -537,8 +542,9 @@ export class PrefixCache {
     }
   }
 
-  /** Makes `node` the node of `key` (which hashes to `hash`), replacing any other, soon. */
-  private indexAdd(key: number, hash: number, node: number): void {
+  /** Makes `node` the node of keys[at] (which hashes to `hash`), replacing any other, soon. */
+  private indexAdd(keys: Float64Array, at: number, hash: number, node: number): void {
+    const key = keys[at];
     if (key > this.maxKey) this.maxKey = key;
     const i = this.pendingCount++;
     this.pendingKeys[i] = key;
@@ -562,12 +568,13 @@ export class PrefixCache {
     let sink = 0;
     for (let i = 0; i < count; i++) sink |= index[2 * (this.pendingHashes[i] & mask) + 1];
     this.sink = sink;
-    for (let i = 0; i < count; i++) this.indexSet(this.pendingKeys[i], this.pendingHashes[i], this.pendingNodes[i]);
+    for (let i = 0; i < count; i++) this.indexSet(this.pendingKeys, i, this.pendingHashes[i], this.pendingNodes[i]);
     this.pendingCount = 0;
   }
 
-  /** Makes `node` the node of `key` (which hashes to `hash`), replacing any other. */
-  private indexSet(key: number, hash: number, node: number): void {
+  /** Makes `node` the node of keys[at] (which hashes to `hash`), replacing any other. */
+  private indexSet(keys: Float64Array, at: number, hash: number, node: number): void {
+    const key = keys[at];
     if (key > this.maxKey) this.maxKey = key;
     if ((this.indexSize + 1) * 4 > (this.indexMask + 1) * 3) this.growIndex();
     const index = this.index;

@@ -2,7 +2,13 @@ import { MinHeap } from './minHeap.js';
 
 /** Numbers per slot in the caller's table; the queue keeps a pending slot's key in the first. */
 export const SLOT_NUMBERS = 8;
-const IDS_PER_CHUNK = 16; // one cache line of Int32 slot ids
+/** Int32s in a bucket's line and in an overflow chunk: one cache line each. */
+const LINE = 16;
+// A bucket's line: its newest overflow chunk (or -1), how many ids the line holds, then up to
+// LINE - 2 ids. A chunk: the next older chunk (or -1), how many ids it holds, then its ids.
+const NEXT = 0;
+const FILL = 1;
+const IDS = 2;
 
 /**
  * Pending turns of open sessions: (seconds, slot) pairs popped in (seconds, slot) order, exactly as a
@@ -10,21 +16,22 @@ const IDS_PER_CHUNK = 16; // one cache line of Int32 slot ids
  *
  * Hundreds of thousands of sessions think at once, and a heap over all of them costs a cache miss per
  * level on every pop. Here time is cut into buckets of 1/bucketsPerSecond seconds on a ring; a push
- * appends the slot's id to its bucket (a list of one-line chunks of ids) and keeps the key in the
- * slot's own line of the caller's table. Only the current bucket sits in a small heap: since a
- * bucket's keys all lie below the next bucket's, that heap's minimum is the global one. Loading a
- * bucket gathers its keys in one tight loop, so the misses on the slots' lines overlap (and leave
- * those lines in cache for the caller). Pairs beyond the ring's horizon wait in the `far` heap.
+ * appends the slot's id to its bucket's line (one cache line holding the fill and the first ids, so
+ * a push into a far-off bucket costs one miss; ids past the line go to chained overflow chunks) and
+ * keeps the key in the slot's own line of the caller's table. Only the current bucket sits in a
+ * small heap: since a bucket's keys all lie below the next bucket's, that heap's minimum is the
+ * global one. Loading a bucket gathers its keys in one tight loop, so the misses on the slots' lines
+ * overlap (and leave those lines in cache for the caller). Pairs beyond the ring's horizon wait in
+ * the `far` heap.
  */
 export class TurnQueue {
   private readonly bucketsPerSecond: number;
   private readonly ringSize: number;
   private readonly ringMask: number;
-  /** Per ring bucket, its newest chunk of ids (chunks link to older ones), or -1. */
-  private readonly heads: Int32Array;
-  private ids = new Int32Array(64 * IDS_PER_CHUNK);
-  private chunkNext = new Int32Array(64);
-  private chunkFill = new Int32Array(64);
+  /** Per ring bucket, its line (see LINE). */
+  private readonly lines: Int32Array;
+  /** Overflow chunks, a line each (see LINE); free ones linked through NEXT. */
+  private chunks = new Int32Array(64 * LINE);
   private chunksMade = 0;
   private freeChunk = -1;
   /** The current bucket: a binary heap on (key, slot). */
@@ -45,7 +52,8 @@ export class TurnQueue {
     this.bucketsPerSecond = bucketsPerSecond;
     this.ringSize = ringBuckets;
     this.ringMask = ringBuckets - 1;
-    this.heads = new Int32Array(ringBuckets).fill(-1);
+    this.lines = new Int32Array(ringBuckets * LINE);
+    for (let b = 0; b < ringBuckets; b++) this.lines[b * LINE + NEXT] = -1;
   }
 
   get size(): number {
@@ -59,17 +67,28 @@ export class TurnQueue {
     const bucket = Math.floor(key * this.bucketsPerSecond);
     if (bucket <= this.currentBucket) this.heapPush(key, slot);
     else if (bucket - this.currentBucket < this.ringSize) {
-      const position = bucket & this.ringMask;
-      let chunk = this.heads[position];
-      if (chunk < 0 || this.chunkFill[chunk] === IDS_PER_CHUNK) {
-        const fresh = this.newChunk();
-        this.chunkNext[fresh] = chunk;
-        this.heads[position] = fresh;
-        chunk = fresh;
-      }
-      this.ids[chunk * IDS_PER_CHUNK + this.chunkFill[chunk]++] = slot;
+      const line = (bucket & this.ringMask) * LINE;
+      const lines = this.lines;
+      const fill = lines[line + FILL];
+      if (fill < LINE - IDS) {
+        lines[line + IDS + fill] = slot;
+        lines[line + FILL] = fill + 1;
+      } else this.pushOverflow(line, slot);
       this.ringCount++;
     } else this.far.push(key, slot);
+  }
+
+  /** Appends to the bucket's newest overflow chunk, or a fresh one when that is full. */
+  private pushOverflow(line: number, slot: number): void {
+    let chunk = this.lines[line + NEXT];
+    if (chunk < 0 || this.chunks[chunk * LINE + FILL] === LINE - IDS) {
+      const fresh = this.newChunk();
+      this.chunks[fresh * LINE + NEXT] = chunk;
+      this.lines[line + NEXT] = fresh;
+      chunk = fresh;
+    }
+    const at = chunk * LINE;
+    this.chunks[at + IDS + this.chunks[at + FILL]++] = slot;
   }
 
   /** Smallest key, or +Infinity when empty. */
@@ -128,24 +147,16 @@ export class TurnQueue {
       if (this.ringCount > 0) this.currentBucket++;
       else if (this.far.size > 0) this.currentBucket = Math.floor(this.far.peekKey() * this.bucketsPerSecond);
       else return;
-      const position = this.currentBucket & this.ringMask;
       // Gather the bucket's keys in a tight loop, then heapify in cache.
-      let n = 0;
-      let chunk = this.heads[position];
-      this.heads[position] = -1;
+      const line = (this.currentBucket & this.ringMask) * LINE;
+      let n = this.gather(this.lines, line, 0, table);
+      let chunk = this.lines[line + NEXT];
+      this.lines[line + NEXT] = -1;
+      this.lines[line + FILL] = 0;
       while (chunk >= 0) {
-        const fill = this.chunkFill[chunk];
-        if (n + fill > this.heapKeys.length) this.growHeap(n + fill);
-        const keys = this.heapKeys;
-        const slots = this.heapSlots;
-        const ids = this.ids;
-        for (let i = chunk * IDS_PER_CHUNK, end = i + fill; i < end; i++, n++) {
-          const slot = ids[i];
-          keys[n] = table[slot * SLOT_NUMBERS];
-          slots[n] = slot;
-        }
-        const next = this.chunkNext[chunk];
-        this.chunkNext[chunk] = this.freeChunk;
+        n = this.gather(this.chunks, chunk * LINE, n, table);
+        const next = this.chunks[chunk * LINE + NEXT];
+        this.chunks[chunk * LINE + NEXT] = this.freeChunk;
         this.freeChunk = chunk;
         chunk = next;
       }
@@ -157,6 +168,20 @@ export class TurnQueue {
         this.heapPush(key, this.far.pop());
       }
     }
+  }
+
+  /** Appends the ids of the line at `from` of `ids` and their keys to the heap's arrays at n; returns the new n. */
+  private gather(ids: Int32Array, from: number, n: number, table: Float64Array): number {
+    const fill = ids[from + FILL];
+    if (n + fill > this.heapKeys.length) this.growHeap(n + fill);
+    const keys = this.heapKeys;
+    const slots = this.heapSlots;
+    for (let i = from + IDS, end = i + fill; i < end; i++, n++) {
+      const slot = ids[i];
+      keys[n] = table[slot * SLOT_NUMBERS];
+      slots[n] = slot;
+    }
+    return n;
   }
 
   private growHeap(atLeast: number): void {
@@ -172,25 +197,16 @@ export class TurnQueue {
 
   private newChunk(): number {
     let chunk = this.freeChunk;
-    if (chunk >= 0) this.freeChunk = this.chunkNext[chunk];
+    if (chunk >= 0) this.freeChunk = this.chunks[chunk * LINE + NEXT];
     else {
       chunk = this.chunksMade++;
-      if (chunk === this.chunkFill.length) this.growChunks();
+      if ((chunk + 1) * LINE > this.chunks.length) {
+        const chunks = new Int32Array(this.chunks.length * 2);
+        chunks.set(this.chunks);
+        this.chunks = chunks;
+      }
     }
-    this.chunkFill[chunk] = 0;
+    this.chunks[chunk * LINE + FILL] = 0;
     return chunk;
-  }
-
-  private growChunks(): void {
-    const n = this.chunkFill.length * 2;
-    const ids = new Int32Array(n * IDS_PER_CHUNK);
-    ids.set(this.ids);
-    this.ids = ids;
-    const next = new Int32Array(n);
-    next.set(this.chunkNext);
-    this.chunkNext = next;
-    const fill = new Int32Array(n);
-    fill.set(this.chunkFill);
-    this.chunkFill = fill;
   }
 }

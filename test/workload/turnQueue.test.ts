@@ -65,4 +65,28 @@ describe('TurnQueue', () => {
     }
     expect(queue.peekKey(table)).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it('keeps a crowded bucket past its line in overflow chunks, reused once popped', () => {
+    const queue = new TurnQueue(1, 64);
+    const reference = new MinHeap();
+    const table = new Float64Array(201 * SLOT_NUMBERS);
+    // Slot 200 at 0 s starts the clock, so the rounds below land in ring buckets (not the far heap).
+    queue.push(0, 200, table);
+    expect(queue.peekKey(table)).toBe(0);
+    expect(queue.pop()).toBe(200);
+    for (let round = 0; round < 3; round++) {
+      // 200 turns in two buckets (a line holds 14 ids, a chunk 14 more), in scrambled order.
+      for (let i = 0; i < 200; i++) {
+        const slot = (i * 37) % 200;
+        const key = 3 * round + 1 + (slot % 2) + ((slot * 13) % 7) / 8;
+        queue.push(key, slot, table);
+        reference.push(key, slot);
+      }
+      for (let i = 0; i < 200; i++) {
+        expect(queue.peekKey(table)).toBe(reference.peekKey());
+        expect(queue.pop()).toBe(reference.pop());
+      }
+      expect(queue.size).toBe(0);
+    }
+  });
 });
