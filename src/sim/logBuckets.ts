@@ -1,7 +1,7 @@
 /**
  * The bucket of a positive value in a logarithmic histogram, ceil(ln(v) / ln γ) − minIndex clamped to
- * [0, length), found without a logarithm (a third of the simulating thread's cost per request went
- * to Math.log): the mapping is a step function of v, so its steps are found once, by bisection over
+ * [0, length), found without a logarithm (Math.log had cost about a tenth of the simulating thread's
+ * time): the mapping is a step function of v, so its steps are found once, by bisection over
  * doubles through that very formula, and a value's bucket is then a table lookup on the top bits of
  * its double and one comparison with the step above. The answers are the formula's, bit for bit.
  */

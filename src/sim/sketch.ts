@@ -52,7 +52,7 @@ export class LogHistogramSketch {
       this.zeroCount += weight;
       return;
     }
-    if (value === value) this.counts[this.buckets.bucketOf(value)] += weight;
+    if (value === value) this.counts[this.buckets.bucketOf(value)] += weight; // NaN: counted, in no bucket
   }
 
   merge(other: LogHistogramSketch): void {
