@@ -2,6 +2,7 @@ import { CompletionWheel } from './completionWheel.js';
 import type { DecodePoolConfig } from './config.js';
 import { EV_DECODE_SEGMENT_END, type SimContext } from './context.js';
 import { growI32 } from './eventQueue.js';
+import { GpuLoadHeap } from './gpuLoadHeap.js';
 import { DECODE, F } from './metrics.js';
 import { ACTIVE, DRAINING, GONE, Pool, type UnitBase } from './pool.js';
 import { F64_PER_SLOT, I32_PER_SLOT, R_INPUT, R_JOIN_STEP, R_OUTPUT, R_RANK, R_UNIT, touchBlock } from './requestTable.js';
@@ -15,11 +16,8 @@ import type { DecodeLoad } from './stepTime.js';
 export interface DecodeUnit extends UnitBase {
   /** Per GPU, GPU_FIELDS numbers from rank × GPU_FIELDS: n, A and the reserved KV (G_N, G_A, G_RESERVED). */
   gpus: Float64Array;
-  /** The GPU heap, least key first: per position the GPU's rank, and its key's first KEY_FIELDS numbers. */
-  heapRanks: Int32Array;
-  heapKeys: Float64Array;
-  /** Per GPU: its position in the heap. */
-  heapPos: Int32Array;
+  /** The GPUs by (n, A, rank), or (n, rank) for the least-loaded balancer. */
+  heap: GpuLoadHeap;
   totalN: number;
   totalA: number;
   /** Unit step count at the start of the current segment. */
@@ -44,10 +42,6 @@ const G_N = 0;
 const G_A = 1;
 /** KV tokens its sequences will hold when they finish (prompt + whole answer), reserved at admission. */
 const G_RESERVED = 2;
-
-// A heap position's key in DecodeUnit.heapKeys: n and A of the GPU there (A is 0 when the balancer
-// orders by requests only); its rank, the key's last part, is in heapRanks.
-const KEY_FIELDS = 2;
 
 /**
  * The decode pool: continuous batching per GPU, units stepping in lockstep, each step as long as the
@@ -221,7 +215,7 @@ export class DecodePool extends Pool<DecodeUnit> {
         }
       }
       if (!best) return false;
-      const rank = best.heapRanks[0];
+      const rank = best.heap.first;
       if (this.fits(best, rank, kvTokensAtEnd)) {
         this.join(best, rank, slot, nowSeconds);
         return true;
@@ -279,7 +273,7 @@ export class DecodePool extends Pool<DecodeUnit> {
     gpus[g + G_RESERVED] += input + i32[at + R_OUTPUT];
     unit.totalN++;
     unit.totalA += contribution;
-    this.siftRank(unit, rank);
+    this.reorder(unit, rank);
     if (unit.pendingCount === unit.pending.length) unit.pending = growI32(unit.pending, unit.pending.length * 2);
     unit.pending[unit.pendingCount++] = slot;
   }
@@ -303,7 +297,7 @@ export class DecodePool extends Pool<DecodeUnit> {
       gpus[g + G_RESERVED] = 0;
     }
     if (unit.totalN === 0) unit.totalA = 0;
-    this.siftRank(unit, rank);
+    this.reorder(unit, rank);
   }
 
   private drainWaiting(nowSeconds: number): void {
@@ -317,66 +311,10 @@ export class DecodePool extends Pool<DecodeUnit> {
     this.onWaitingChanged(nowSeconds);
   }
 
-  /**
-   * Restores the GPU heap after rank's key changed. Keys are (n, A, rank), or (n, rank) for the
-   * least-loaded balancer, compared in that order; the heap keeps them in heap order, so a sift reads
-   * its keys without going through the GPU's fields. (`| 0` keeps the index arithmetic in int32.)
-   */
-  private siftRank(unit: DecodeUnit, rank: number): void {
-    const keys = unit.heapKeys;
-    const ranks = unit.heapRanks;
-    const pos = unit.heapPos;
-    const size = pos.length;
-    const n = unit.gpus[(rank * GPU_FIELDS + G_N) | 0];
-    const a = this.secondaryByKv ? unit.gpus[(rank * GPU_FIELDS + G_A) | 0] : 0;
-    let i = pos[rank];
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = (parent * KEY_FIELDS) | 0;
-      const pn = keys[p];
-      const pa = keys[(p + 1) | 0];
-      const pr = ranks[parent];
-      if (!(n < pn || (n === pn && (a < pa || (a === pa && rank < pr))))) break;
-      const k = (i * KEY_FIELDS) | 0;
-      keys[k] = pn;
-      keys[(k + 1) | 0] = pa;
-      ranks[i] = pr;
-      pos[pr] = i;
-      i = parent;
-    }
-    for (;;) {
-      let child = (2 * i + 1) | 0;
-      if (child >= size) break;
-      const c = (child * KEY_FIELDS) | 0;
-      let cn = keys[c];
-      let ca = keys[(c + 1) | 0];
-      let cr = ranks[child];
-      const sibling = (child + 1) | 0;
-      if (sibling < size) {
-        const d = (sibling * KEY_FIELDS) | 0;
-        const dn = keys[d];
-        const da = keys[(d + 1) | 0];
-        const dr = ranks[sibling];
-        if (dn < cn || (dn === cn && (da < ca || (da === ca && dr < cr)))) {
-          child = sibling;
-          cn = dn;
-          ca = da;
-          cr = dr;
-        }
-      }
-      if (!(cn < n || (cn === n && (ca < a || (ca === a && cr < rank))))) break;
-      const k = (i * KEY_FIELDS) | 0;
-      keys[k] = cn;
-      keys[(k + 1) | 0] = ca;
-      ranks[i] = cr;
-      pos[cr] = i;
-      i = child;
-    }
-    const k = (i * KEY_FIELDS) | 0;
-    keys[k] = n;
-    keys[(k + 1) | 0] = a;
-    ranks[i] = rank;
-    pos[rank] = i;
+  /** Moves the GPU to its place in the unit's heap after its load changed. */
+  private reorder(unit: DecodeUnit, rank: number): void {
+    const g = rank * GPU_FIELDS;
+    unit.heap.update(rank, unit.gpus[g + G_N], this.secondaryByKv ? unit.gpus[g + G_A] : 0);
   }
 
   /** Counts busy time and batch occupancy of runs still going when the run stops. */
@@ -397,9 +335,7 @@ export class DecodePool extends Pool<DecodeUnit> {
       index,
       state: ACTIVE,
       gpus: new Float64Array(gpus * GPU_FIELDS),
-      heapRanks: new Int32Array(gpus),
-      heapKeys: new Float64Array(gpus * KEY_FIELDS),
-      heapPos: new Int32Array(gpus),
+      heap: new GpuLoadHeap(gpus),
       totalN: 0,
       totalA: 0,
       step: 0,
@@ -418,11 +354,7 @@ export class DecodePool extends Pool<DecodeUnit> {
 
   protected resetUnit(unit: DecodeUnit): void {
     unit.gpus.fill(0);
-    unit.heapKeys.fill(0);
-    for (let r = 0; r < unit.heapPos.length; r++) {
-      unit.heapRanks[r] = r;
-      unit.heapPos[r] = r;
-    }
+    unit.heap.reset();
     unit.totalN = 0;
     unit.totalA = 0;
     unit.step = 0;
