@@ -44,11 +44,11 @@ export class FirstMinTree {
     winnerValue[node] = value;
     while (node > 1) {
       const left = node & ~1;
-      const leftValue = winnerValue[left];
-      const rightValue = winnerValue[left + 1];
+      // The pair's winner picked without a branch (which side wins is data, so a branch mispredicts).
+      const side = left + +(winnerValue[left + 1] < winnerValue[left]);
       const parent = node >> 1;
-      const winner = rightValue < leftValue ? winnerIndex[left + 1] : winnerIndex[left];
-      const best = rightValue < leftValue ? rightValue : leftValue;
+      const winner = winnerIndex[side];
+      const best = winnerValue[side];
       // The rest of the way up only depends on this node's pair: unchanged, so are the ancestors.
       if (winnerIndex[parent] === winner && winnerValue[parent] === best) return;
       winnerIndex[parent] = winner;
