@@ -54,7 +54,7 @@ export class LogBuckets {
     if (slot < 0) return 0;
     if (slot >= this.slotBuckets.length) return this.length - 1;
     const bucket = this.slotBuckets[slot];
-    return value >= this.steps[bucket + 1] ? bucket + 1 : bucket;
+    return bucket + +(value >= this.steps[bucket + 1]); // no branch: the comparison goes either way
   }
 }
 
