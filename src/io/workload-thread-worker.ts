@@ -4,11 +4,12 @@
 // the simulating thread (which waits on the ring, not on worker events).
 import { workerData } from 'node:worker_threads';
 import { isInputError } from '../errors.js';
-import { DONE, FAILED, RingWriter, RUNNING } from './record-ring.js';
+import { HitRecordWriter } from './record-formats.js';
+import { DONE, FAILED, RUNNING } from './record-ring.js';
 import type { WorkloadThreadData, WorkloadThreadMessage } from './workload-thread.js';
 
 const { scenarioPath, request, buffers, port } = workerData as WorkloadThreadData;
-const writer = new RingWriter(buffers);
+const writer = new HitRecordWriter(buffers);
 const post = (message: WorkloadThreadMessage) => port.postMessage(message);
 
 try {

@@ -5,7 +5,8 @@ import { InputError } from '../errors.js';
 import type { CacheHitWorkloadRequest } from '../scenario/simulate.js';
 import type { OpenWorkload } from '../scenario/workload-spec.js';
 import type { RequestRecord } from '../workload/request.js';
-import { FAILED, newRingBuffers, RingReader } from './record-ring.js';
+import { HitRecordReader, newRecordRing } from './record-formats.js';
+import { FAILED, type RingBuffers } from './record-ring.js';
 
 /** What the worker posts on its port: the names first, or why it stopped. */
 export type WorkloadThreadMessage =
@@ -15,7 +16,7 @@ export type WorkloadThreadMessage =
 export interface WorkloadThreadData {
   scenarioPath: string;
   request: CacheHitWorkloadRequest;
-  buffers: ReturnType<typeof newRingBuffers>;
+  buffers: RingBuffers;
   port: MessagePort;
 }
 
@@ -29,7 +30,7 @@ export function workloadInWorkerThread(scenarioPath: string): ((request: CacheHi
   // Run from TypeScript sources (tests), there is no compiled worker: stay on one thread.
   if (!existsSync(fileURLToPath(workerFile))) return undefined;
   return (request) => {
-    const buffers = newRingBuffers();
+    const buffers = newRecordRing();
     const { port1, port2 } = new MessageChannel();
     const data: WorkloadThreadData = { scenarioPath, request, buffers, port: port2 };
     const worker = new Worker(workerFile, { workerData: data, transferList: [port2] });
@@ -46,7 +47,7 @@ export function workloadInWorkerThread(scenarioPath: string): ((request: CacheHi
       if (message?.type === 'error' && message.stack) error.stack = message.stack;
       throw error;
     };
-    const reader = new RingReader(buffers);
+    const reader = new HitRecordReader(buffers);
     if (reader.waitStarted() === FAILED) fail();
     const names = receiveMessageOnPort(port1)?.message as WorkloadThreadMessage | undefined;
     if (names?.type !== 'names') fail();
