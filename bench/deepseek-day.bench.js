@@ -26,7 +26,7 @@ const cpu = cpuUsage(cpuBefore);
 process.stdout.write(
   `${JSON.stringify({
     hours,
-    threads: singleThread ? 1 : 2,
+    threads: singleThread ? 1 : 3,
     requests: report.requests,
     events: report.events,
     wallSeconds,

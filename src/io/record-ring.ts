@@ -1,23 +1,16 @@
-import type { RequestRecord } from '../workload/request.js';
-
 /**
- * A single-producer single-consumer ring of request records in shared memory: a worker thread writes
- * chunks of records, the simulating thread reads them, and each blocks (Atomics.wait) only when the
- * ring is full or empty. Block ids are not carried: the records' cache hits are resolved already.
+ * A single-producer single-consumer ring of fixed-size chunks of float64s in shared memory: one thread
+ * writes records into a chunk and publishes it, another reads them, and each blocks (Atomics.wait) only
+ * when the ring is full or empty. A chunk holds as many floats as the writer put in before publishing,
+ * so records may vary in length; how a record is laid out is record-formats.ts's business.
  */
-
-/** Per record: arrival, model, channel, input, output, blockTokens, blockCount, sessionId, hitBlocks. */
-const FIELDS = 9;
-export const CHUNK_RECORDS = 4096;
-const CHUNKS = 16; // ~4.7 MB in flight: the reader never waits on a steady producer
 
 // Int32 control words.
 const SIGNAL = 0; // bumped after every change the reader may wait for
 const PRODUCED = 1; // chunks written
 const CONSUMED = 2; // chunks read and handed back
 const STATE = 3;
-const COUNTS = 4; // records in each chunk slot
-const CONTROL_WORDS = COUNTS + CHUNKS;
+const USED = 4; // floats written in each chunk slot
 
 export const STARTING = 0;
 export const RUNNING = 1;
@@ -27,12 +20,16 @@ export const FAILED = 3;
 export interface RingBuffers {
   control: SharedArrayBuffer;
   data: SharedArrayBuffer;
+  chunkFloats: number;
 }
 
-export function newRingBuffers(): RingBuffers {
+/** A ring of `chunks` chunks of `chunkFloats` floats each (at least 16: a record's fixed part fits). */
+export function newRingBuffers(chunks: number, chunkFloats: number): RingBuffers {
+  if (!(chunks >= 2 && chunkFloats >= 16)) throw new Error(`a ring needs ≥ 2 chunks of ≥ 16 floats, got ${chunks} of ${chunkFloats}`);
   return {
-    control: new SharedArrayBuffer(CONTROL_WORDS * 4 + 8), // + one float64: rows skipped
-    data: new SharedArrayBuffer(CHUNKS * CHUNK_RECORDS * FIELDS * 8),
+    control: new SharedArrayBuffer((USED + chunks) * 4 + 8), // + one float64: rows skipped
+    data: new SharedArrayBuffer(chunks * chunkFloats * 8),
+    chunkFloats,
   };
 }
 
@@ -40,11 +37,19 @@ class RingView {
   protected readonly control: Int32Array;
   protected readonly skipped: Float64Array;
   protected readonly data: Float64Array;
+  protected readonly chunks: number;
+  protected readonly chunkFloats: number;
+  /** Index in `data` of the next float to write or read, and the end of the chunk's room or contents. */
+  protected at = 0;
+  protected end = 0;
 
   constructor(buffers: RingBuffers) {
-    this.control = new Int32Array(buffers.control, 0, CONTROL_WORDS);
-    this.skipped = new Float64Array(buffers.control, CONTROL_WORDS * 4, 1);
     this.data = new Float64Array(buffers.data);
+    this.chunkFloats = buffers.chunkFloats;
+    this.chunks = this.data.length / this.chunkFloats;
+    const words = USED + this.chunks;
+    this.control = new Int32Array(buffers.control, 0, words);
+    this.skipped = new Float64Array(buffers.control, words * 4, 1);
   }
 
   protected signal(): void {
@@ -53,10 +58,14 @@ class RingView {
   }
 }
 
-/** The worker's end. */
+/** The producer's end. */
 export class RingWriter extends RingView {
   private chunk = 0;
-  private filled = 0;
+
+  constructor(buffers: RingBuffers) {
+    super(buffers);
+    this.end = this.chunkFloats;
+  }
 
   setState(state: number): void {
     Atomics.store(this.control, STATE, state);
@@ -67,46 +76,45 @@ export class RingWriter extends RingView {
     this.skipped[0] = rows;
   }
 
-  push(r: RequestRecord): void {
-    const at = (this.chunk * CHUNK_RECORDS + this.filled) * FIELDS;
-    const d = this.data;
-    d[at] = r.arrivalSeconds;
-    d[at + 1] = r.modelIndex;
-    d[at + 2] = r.channelIndex;
-    d[at + 3] = r.inputTokens;
-    d[at + 4] = r.outputTokens;
-    d[at + 5] = r.blockTokens;
-    d[at + 6] = r.blockCount;
-    d[at + 7] = r.sessionId;
-    d[at + 8] = r.hitBlocks;
-    if (++this.filled === CHUNK_RECORDS) this.flush();
-  }
-
   /** Publishes the chunk being filled (if any), then waits for a free slot. */
   flush(): void {
-    if (this.filled === 0) return;
+    const start = this.chunk * this.chunkFloats;
+    if (this.at === start) return;
     const control = this.control;
-    control[COUNTS + this.chunk] = this.filled;
+    control[USED + this.chunk] = this.at - start;
     const produced = Atomics.add(control, PRODUCED, 1) + 1;
     this.signal();
-    this.filled = 0;
-    this.chunk = produced % CHUNKS;
+    this.chunk = produced % this.chunks;
+    this.at = this.chunk * this.chunkFloats;
+    this.end = this.at + this.chunkFloats;
     for (;;) {
       const consumed = Atomics.load(control, CONSUMED);
-      if (produced - consumed < CHUNKS) return;
+      if (produced - consumed < this.chunks) return;
       Atomics.wait(control, CONSUMED, consumed);
     }
   }
+
+  /** Makes room for `floats` (≤ chunkFloats) in the chunk being filled, publishing it first if they do not fit; returns the room. */
+  protected room(floats: number): number {
+    if (this.end - this.at < floats) this.flush();
+    return this.end - this.at;
+  }
+
+  /** Where the next `floats` (≤ chunkFloats) go, all in one chunk; the caller writes them before the next claim. */
+  protected claim(floats: number): number {
+    if (this.end - this.at < floats) this.flush();
+    const at = this.at;
+    this.at = at + floats;
+    return at;
+  }
 }
 
-/** The simulating thread's end; `fail` turns a FAILED state into the worker's error. */
+/** The consumer's end; `fail` turns a FAILED state into the producer's error. */
 export class RingReader extends RingView {
   private consumed = 0;
-  private at = 0;
-  private end = 0;
   private holding = false;
 
-  /** Waits until the worker leaves STARTING; returns the state it reached. */
+  /** Waits until the producer leaves STARTING; returns the state it reached. */
   waitStarted(): number {
     for (;;) {
       const seen = Atomics.load(this.control, SIGNAL);
@@ -120,25 +128,8 @@ export class RingReader extends RingView {
     return this.skipped[0];
   }
 
-  /** Fills `out` with the next record; false at the end. Throws through `fail` if the worker failed. */
-  next(out: RequestRecord, fail: () => never): boolean {
-    if (this.at === this.end && !this.nextChunk(fail)) return false;
-    const d = this.data;
-    const at = this.at;
-    out.arrivalSeconds = d[at];
-    out.modelIndex = d[at + 1];
-    out.channelIndex = d[at + 2];
-    out.inputTokens = d[at + 3];
-    out.outputTokens = d[at + 4];
-    out.blockTokens = d[at + 5];
-    out.blockCount = d[at + 6];
-    out.sessionId = d[at + 7];
-    out.hitBlocks = d[at + 8];
-    this.at += FIELDS;
-    return true;
-  }
-
-  private nextChunk(fail: () => never): boolean {
+  /** Hands the chunk being read back and moves `at` and `end` to the next one; false at the end. */
+  protected nextChunk(fail: () => never): boolean {
     const control = this.control;
     if (this.holding) {
       this.holding = false;
@@ -149,10 +140,10 @@ export class RingReader extends RingView {
     for (;;) {
       const seen = Atomics.load(control, SIGNAL);
       if (Atomics.load(control, PRODUCED) > this.consumed) {
-        const chunk = this.consumed % CHUNKS;
+        const chunk = this.consumed % this.chunks;
         this.holding = true;
-        this.at = chunk * CHUNK_RECORDS * FIELDS;
-        this.end = this.at + control[COUNTS + chunk] * FIELDS;
+        this.at = chunk * this.chunkFloats;
+        this.end = this.at + control[USED + chunk];
         return true;
       }
       const state = Atomics.load(control, STATE);

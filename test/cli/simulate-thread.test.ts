@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, sharedRoot } from '../helpers.js';
 
-// The worker thread only exists in the build (npm test builds first), so these run the command itself.
+// The worker threads only exist in the build (npm test builds first), so these run the command itself.
 const run = async (...args: string[]) => {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [resolve(repoRoot, 'bin/tokenfleet.js'), ...args]);
@@ -18,7 +18,19 @@ const run = async (...args: string[]) => {
 };
 const withoutWallTime = (json: string) => json.replace(/"wallSeconds": [^,]+,/, '');
 
-describe('simulate with the workload on a worker thread', () => {
+/** The Mooncake scenario over the first 300 rows of its trace, edited; returns the scenario's path. */
+function mooncakeScenarioWith(editRows: (rows: string[]) => void, skipMalformed = false): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tokenfleet-'));
+  const rows = readFileSync(resolve(sharedRoot, 'traces/mooncake_fast25/conversation_trace.jsonl'), 'utf8').split('\n').slice(0, 300);
+  editRows(rows);
+  writeFileSync(join(dir, 'trace.jsonl'), rows.join('\n'));
+  const trace = `trace.jsonl${skipMalformed ? '\n      skipMalformed: true' : ''}`;
+  const scenario = readFileSync(resolve(repoRoot, 'scenarios/mooncake-conversation.yaml'), 'utf8').replace('../../shared/traces/mooncake_fast25/conversation_trace.jsonl', trace);
+  writeFileSync(join(dir, 'scenario.yaml'), scenario);
+  return join(dir, 'scenario.yaml');
+}
+
+describe('simulate with the workload on worker threads', () => {
   it('gives exactly the single-thread result', async () => {
     const scenario = resolve(repoRoot, 'scenarios/mooncake-conversation.yaml');
     const [threaded, single] = await Promise.all([run('simulate', scenario, '--json'), run('simulate', scenario, '--json', '--single-thread')]);
@@ -27,14 +39,29 @@ describe('simulate with the workload on a worker thread', () => {
     expect(withoutWallTime(threaded.stdout)).toBe(withoutWallTime(single.stdout));
   });
 
-  it('a malformed trace row read by the worker is the same one-line error', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tokenfleet-'));
-    const rows = readFileSync(resolve(sharedRoot, 'traces/mooncake_fast25/conversation_trace.jsonl'), 'utf8').split('\n').slice(0, 300);
-    rows[249] = '{"timestamp": 1, "input_length": "x"}';
-    writeFileSync(join(dir, 'trace.jsonl'), rows.join('\n'));
-    const scenario = readFileSync(resolve(repoRoot, 'scenarios/mooncake-conversation.yaml'), 'utf8').replace('../../shared/traces/mooncake_fast25/conversation_trace.jsonl', 'trace.jsonl');
-    writeFileSync(join(dir, 'bad.yaml'), scenario);
-    const bad = await run('simulate', join(dir, 'bad.yaml'), '--json');
+  it('rows with more block keys than a ring chunk holds, and a skipped row, give the single-thread result', async () => {
+    const scenario = mooncakeScenarioWith((rows) => {
+      // Keys past the row's input length do not change its hit, only what the cache holds; the second
+      // long row repeats the first one's keys, so its hit depends on every one of them.
+      const spread = Array.from({ length: 50_000 }, (_, i) => 1e9 + ((i * i) % 1_000_003)); // no steps: a literal list
+      const run = Array.from({ length: 30_000 }, (_, i) => 2e9 + i);
+      for (const at of [100, 200]) {
+        const row = JSON.parse(rows[at]) as { hash_ids: number[] };
+        rows[at] = JSON.stringify({ ...row, hash_ids: [...row.hash_ids, ...spread, ...run] });
+      }
+      rows[150] = '{"timestamp": 1, "input_length": "x"}';
+    }, true);
+    const [threaded, single] = await Promise.all([run('simulate', scenario, '--json'), run('simulate', scenario, '--json', '--single-thread')]);
+    expect(threaded.code).toBe(0);
+    expect(JSON.parse(threaded.stdout).skippedTraceRows).toBe(1);
+    expect(withoutWallTime(threaded.stdout)).toBe(withoutWallTime(single.stdout));
+  });
+
+  it('a malformed trace row read by the generation thread is the same one-line error', async () => {
+    const scenario = mooncakeScenarioWith((rows) => {
+      rows[249] = '{"timestamp": 1, "input_length": "x"}';
+    });
+    const bad = await run('simulate', scenario, '--json');
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toBe('tokenfleet: trace.jsonl:250: expected "input_length" to be a whole number ≥ 0\n');
