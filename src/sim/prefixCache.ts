@@ -5,85 +5,83 @@
  * cached.
  *
  * Blocks are kept as a radix tree of runs (SGLang's RadixAttention has the same shape): a node holds
- * consecutive blocks of one chain with one last-use time, and an index finds a node by its first key.
+ * consecutive blocks of one chain with one last-use time, and a node is found by its first key.
  * A request walks a few nodes and compares the rest of its keys in order, so a long conversation turn
- * costs a handful of index lookups rather than one random memory access per block.
+ * costs a handful of lookups rather than one random memory access per block.
  *
  * Eviction is exactly block-level LRU where a request touches its blocks deepest first (so a prefix is
  * always more recent than its extensions): nodes sit in an LRU order, a node is always behind its
  * descendants, and the least recent node (a leaf) loses blocks from its end.
  *
  * A day's cache holds millions of blocks, far more than the CPU caches, so what costs is the random
- * memory accesses per request, and the layout is chosen to need few, and small:
- * - a node is a 32-byte record (two to a cache line): its fields and its first key;
+ * memory accesses per request, and the layout is chosen to need few:
+ * - the nodes are the slots of a hash table keyed by their first keys (open addressing, linear
+ *   probing), and a node's id is its slot: a lookup is one
+ *   cache miss, as its 32-byte record holds the key it is compared by and all that the walk reads;
+ * - ids stay put (the LRU ring, children and the path hold them): a removed node leaves a deleted
+ *   slot, which probes pass and the next insertion on its probe path takes (Bender, Kuszmaul and
+ *   Kuszmaul, "Linear Probing Revisited: Tombstones Mark the Demise of Primary Clustering", 2021);
+ *   when used and deleted slots reach 3/4 of the table it is rebuilt, in place or twice as large,
+ *   and every stored id is renumbered;
+ * - a split's tail keeps its record (so its children and its ring entry need no change) but not the
+ *   first key its slot was found by, which the head takes: the tail's keys are spelled out, its
+ *   record has no key, and an alias record (key → node) finds it. Splits are rare, and aliases with
+ *   them. A node whose first key another node took over (one of another block size) is left the
+ *   same way, without an alias: lookups no longer find it;
  * - a run whose keys step evenly (key i = first + step·i, as session and system-prompt blocks are
  *   numbered) is just that; other runs are spelled out in a key arena;
- * - an index slot is 8 bytes, the key's hash and the node id (the key itself is the node's first key);
  * - the LRU order is a ring of node ids where a touch appends the node and leaves a tombstone at its
- *   previous place (a linked list would touch both neighbours); an entry also holds the hash of the
- *   node's first key, so that evicting it reads its index slot alongside its record, not after.
+ *   previous place (a linked list would touch both neighbours).
  * Typed arrays throughout, so the cache is not millions of objects for the garbage collector.
  */
 export class PrefixCache {
   readonly capacityTokens: number;
   private usedTokens = 0;
   private liveBlocks = 0;
-  /** Node records, by id: int32 fields (PARENT, ... below) and, over the same buffer, float64 first keys. */
-  private nodeFields: Int32Array;
-  private nodeKeys: Float64Array;
-  private nodeCount = 0;
-  private liveNodes = 0;
-  /** Free node ids, linked through their PARENT field; -1 ends the list. */
-  private freeHead = -1;
   /**
-   * First key of every node → node id: open addressing with linear probing and backward-shift
-   * deletion; slot s holds the key's hash at [2s] and id + 1 at [2s + 1] (0: empty).
+   * The node table: slot s holds int32 fields (PARENT, ... below) at [s * NODE_INTS + field] and,
+   * over the same buffer, its key at [s * NODE_KEYS + KEY] (NaN when it matches no lookup).
    */
-  private index: Int32Array = new Int32Array(2 * 1024);
-  private indexMask = 1023;
-  private indexSize = 0;
+  private fields: Int32Array = new Int32Array(0);
+  private slotKeys: Float64Array = new Float64Array(0);
+  private slotMask = 0;
+  /** Slots holding nodes or aliases, and slots deleted since the last rebuild. */
+  private usedSlots = 0;
+  private deletedSlots = 0;
+  private liveNodes = 0;
   /** The largest key ever added: a larger one (a new session's, say) is known absent without a probe. */
   private maxKey = -Infinity;
-  /**
-   * Additions not yet in the index, oldest first: new nodes' slots are random cache misses, and
-   * a batch of them is fetched together rather than one by one.
-   */
-  private pendingKeys = new Float64Array(PENDING);
-  private pendingHashes = new Int32Array(PENDING);
-  private pendingNodes = new Int32Array(PENDING);
-  private pendingCount = 0;
   /** Spelled-out runs: a run at arena position p has its capacity at [p] and its keys from [p + 1]. */
   private arena: Float64Array;
   private arenaTop = 0;
   private arenaLive = 0;
   /**
-   * LRU order, least recent first: entries (ringFront + i) & ringMask for i < ringCount, entry e a
-   * node id (or TOMBSTONE) at ring[2e] and its first key's hash at ring[2e + 1]. Every live node has
-   * exactly one entry, at its RING_POS.
+   * LRU order, least recent first: entries (ringFront + i) & ringMask for i < ringCount, each a node
+   * id or TOMBSTONE. Every live node has exactly one entry, at its RING_POS.
    */
-  private ring: Int32Array = new Int32Array(2 * 1024);
+  private ring: Int32Array = new Int32Array(1024);
   private ringMask = 1023;
   private ringFront = 0;
   private ringCount = 0;
-  /** Node ids on the current request's path, root first, and their first keys' hashes. */
+  /** Node ids on the current request's path, root first. */
   private path: Int32Array = new Int32Array(64);
-  private pathHashes: Int32Array = new Int32Array(64);
-  /** What flushPending read, kept so that the reads are not optimized away. */
-  private sink = 0;
+  /** Each slot's new number while the table is rebuilt. */
+  private renumbered: Int32Array = new Int32Array(0);
   /** A node's keys while it is split. */
   private scratch: Float64Array = new Float64Array(64);
 
   /**
    * @param capacityTokens tokens of KV the cache holds; Infinity for an unbounded cache.
    * @param initialArenaKeys starting size of the key arena (it grows and compacts itself).
+   * @param initialSlots starting size of the node table (it grows itself).
    */
-  constructor(capacityTokens: number, initialArenaKeys = 1 << 16) {
+  constructor(capacityTokens: number, initialArenaKeys = 1 << 16, initialSlots = 1024) {
     if (!(capacityTokens >= 0)) throw new Error('PrefixCache: capacity must be ≥ 0');
     this.capacityTokens = capacityTokens;
     this.arena = new Float64Array(Math.max(16, initialArenaKeys));
-    const buffer = new ArrayBuffer(1024 * NODE_BYTES);
-    this.nodeFields = new Int32Array(buffer);
-    this.nodeKeys = new Float64Array(buffer);
+    let slots = 8;
+    while (slots < initialSlots) slots *= 2;
+    this.newTable(slots);
   }
 
   get blocks(): number {
@@ -94,34 +92,35 @@ export class PrefixCache {
     return this.usedTokens;
   }
 
+  /** The node table's size in slots (it grows with the nodes held, not with the requests seen). */
+  get tableSlots(): number {
+    return this.slotMask + 1;
+  }
+
   /**
    * Looks up a request's prefix and then stores all its blocks (the prefill writes them back).
    * Keys must be chained: equal keys always follow equal predecessors.
    * @returns the number of leading blocks that were already cached.
    */
   lookupAndInsert(keys: Float64Array, blockCount: number, blockTokens: number): number {
+    // Room for this request's new slots first: a rebuild renumbers the nodes, so none may be held.
+    if ((this.usedSlots + this.deletedSlots + SLOTS_PER_REQUEST) * MAX_LOAD_DENOMINATOR > (this.slotMask + 1) * MAX_LOAD_NUMERATOR) this.rebuild();
     const tokens = Math.max(1, blockTokens);
-    const fields = this.nodeFields;
+    const fields = this.fields;
     let path = this.path;
     let pathLength = 0;
     let matched = 0;
     let offset = 0; // blocks of the last path node that matched
-    let hash = blockCount > 0 ? hashKey(keys[0]) : 0;
-    let node = blockCount > 0 ? this.find(keys, 0, hash) : -1;
+    let node = blockCount > 0 ? this.find(keys, 0, hashKey(keys[0])) : -1;
     while (node >= 0 && fields[node * NODE_INTS + BLOCK_TOKENS] === tokens) {
       const length = fields[node * NODE_INTS + LENGTH];
       offset = this.matchRun(node, length, keys, matched, blockCount);
       matched += offset;
-      if (pathLength === path.length) {
-        this.path = path = growInt32(path, pathLength * 2);
-        this.pathHashes = growInt32(this.pathHashes, pathLength * 2);
-      }
-      this.pathHashes[pathLength] = hash;
+      if (pathLength === path.length) this.path = path = growInt32(path, pathLength * 2);
       path[pathLength++] = node;
       // A leaf (a conversation's last turn, usually) has no child to look for: skip the probe.
       if (offset < length || matched === blockCount || fields[node * NODE_INTS + CHILDREN] === 0) break;
-      hash = hashKey(keys[matched]);
-      const child = this.find(keys, matched, hash);
+      const child = this.find(keys, matched, hashKey(keys[matched]));
       if (child < 0 || fields[child * NODE_INTS + PARENT] !== node) break;
       node = child;
     }
@@ -140,7 +139,7 @@ export class PrefixCache {
 
   /** Leading blocks cached, without changing anything. */
   peekHitBlocks(keys: Float64Array, blockCount: number): number {
-    const fields = this.nodeFields;
+    const fields = this.fields;
     let matched = 0;
     let node = blockCount > 0 ? this.find(keys, 0, hashKey(keys[0])) : -1;
     while (node >= 0) {
@@ -158,10 +157,10 @@ export class PrefixCache {
   /** How many of the node's leading keys equal keys[from, blockCount), in order. */
   private matchRun(node: number, length: number, keys: Float64Array, from: number, blockCount: number): number {
     const most = length < blockCount - from ? length : blockCount - from;
-    const run = this.nodeFields[node * NODE_INTS + RUN];
+    const run = this.fields[node * NODE_INTS + RUN];
     let offset = 0;
     if (run < SPELLED) {
-      const first = this.nodeKeys[node * NODE_KEYS + FIRST_KEY];
+      const first = this.slotKeys[node * NODE_KEYS + KEY];
       while (offset < most && keys[from + offset] === first + run * offset) offset++;
     } else {
       const arena = this.arena;
@@ -177,48 +176,39 @@ export class PrefixCache {
    */
   private touchPath(pathLength: number): void {
     const path = this.path;
-    const hashes = this.pathHashes;
-    const fields = this.nodeFields;
+    const fields = this.fields;
     for (let i = pathLength - 1; i >= 0; i--) {
       const node = path[i];
       const previous = fields[node * NODE_INTS + RING_POS];
-      if (previous >= 0) this.ring[2 * previous] = TOMBSTONE;
-      if (this.ringCount === this.ringMask + 1) this.compactRing();
-      const position = (this.ringFront + this.ringCount) & this.ringMask;
-      this.ring[2 * position] = node;
-      this.ring[2 * position + 1] = hashes[i];
-      fields[node * NODE_INTS + RING_POS] = position;
-      this.ringCount++;
+      if (previous >= 0) this.ring[previous] = TOMBSTONE;
+      this.linkAtEnd(node);
     }
   }
 
-  /** Makes a new node the most recent. */
-  private linkAtEnd(node: number, hash: number): void {
+  /** Makes a node the most recent. */
+  private linkAtEnd(node: number): void {
     if (this.ringCount === this.ringMask + 1) this.compactRing();
     const position = (this.ringFront + this.ringCount) & this.ringMask;
-    this.ring[2 * position] = node;
-    this.ring[2 * position + 1] = hash;
-    this.nodeFields[node * NODE_INTS + RING_POS] = position;
+    this.ring[position] = node;
+    this.fields[node * NODE_INTS + RING_POS] = position;
     this.ringCount++;
   }
 
   /** Puts a new node just before the ring's last `after` entries (the path, just touched). */
-  private linkBeforeLast(node: number, hash: number, after: number): void {
+  private linkBeforeLast(node: number, after: number): void {
     if (this.ringCount === this.ringMask + 1) this.compactRing();
     const ring = this.ring;
-    const fields = this.nodeFields;
+    const fields = this.fields;
     const mask = this.ringMask;
     let position = (this.ringFront + this.ringCount) & mask;
     for (let i = 0; i < after; i++) {
       const from = (position - 1) & mask;
-      const moved = ring[2 * from];
-      ring[2 * position] = moved;
-      ring[2 * position + 1] = ring[2 * from + 1];
+      const moved = ring[from];
+      ring[position] = moved;
       fields[moved * NODE_INTS + RING_POS] = position;
       position = from;
     }
-    ring[2 * position] = node;
-    ring[2 * position + 1] = hash;
+    ring[position] = node;
     fields[node * NODE_INTS + RING_POS] = position;
     this.ringCount++;
   }
@@ -233,16 +223,15 @@ export class PrefixCache {
     const oldMask = this.ringMask;
     let size = oldMask + 1;
     while (this.liveNodes * 4 > size) size *= 2;
-    const ring = size > oldMask + 1 ? new Int32Array(2 * size) : old;
-    const fields = this.nodeFields;
+    const ring = size > oldMask + 1 ? new Int32Array(size) : old;
+    const fields = this.fields;
     let write = ring === old ? this.ringFront : 0;
     const writeStart = write;
     const writeMask = size - 1;
     for (let i = 0, read = this.ringFront; i < this.ringCount; i++, read = (read + 1) & oldMask) {
-      const node = old[2 * read];
+      const node = old[read];
       if (node === TOMBSTONE) continue;
-      ring[2 * write] = node;
-      ring[2 * write + 1] = old[2 * read + 1];
+      ring[write] = node;
       fields[node * NODE_INTS + RING_POS] = write;
       write = (write + 1) & writeMask;
     }
@@ -263,24 +252,18 @@ export class PrefixCache {
     const room = Math.floor((this.capacityTokens - this.usedTokens) / tokens);
     if (room < count) count = room; // smaller than one request: keep its leading blocks
     if (count <= 0) return;
-    // A leaf on the path has this request's block size and is its first key's node in the index,
-    // unless its split-off tail starts with the same key (keys that are not chained).
-    if (
-      parent >= 0 &&
-      this.nodeFields[parent * NODE_INTS + CHILDREN] === 0 &&
-      (!split || this.isIndexed(parent))
-    ) {
+    // A leaf on the path has this request's block size and is found by its first key, unless its
+    // split-off tail starts with the same key (keys that are not chained).
+    if (parent >= 0 && this.fields[parent * NODE_INTS + CHILDREN] === 0 && (!split || this.isFound(parent))) {
       // A leaf that this request extends (the next turn of a conversation): append in place.
       this.append(parent, keys, from, from + count);
     } else {
       const node = this.newNode(keys, from, from + count, 2 * count, tokens, parent); // room for the next turn
-      if (parent >= 0) this.nodeFields[parent * NODE_INTS + CHILDREN]++;
-      const hash = hashKey(keys[from]);
-      this.indexAdd(keys, from, hash, node);
+      if (parent >= 0) this.fields[parent * NODE_INTS + CHILDREN]++;
       // Deeper than every node on the path, so evicted before them: in front of the path, whose
       // deepest node (the parent) was touched first.
-      if (parent >= 0) this.linkBeforeLast(node, hash, pathLength);
-      else this.linkAtEnd(node, hash);
+      if (parent >= 0) this.linkBeforeLast(node, pathLength);
+      else this.linkAtEnd(node);
     }
     this.usedTokens += count * tokens;
     this.liveBlocks += count;
@@ -292,27 +275,21 @@ export class PrefixCache {
    * least those still needed, or all.
    */
   private evict(tokens: number, pathLength: number): void {
-    const fields = this.nodeFields;
+    const fields = this.fields;
     const ring = this.ring;
     const mask = this.ringMask;
-    const index = this.index;
-    const indexMask = this.indexMask;
     const capacity = this.capacityTokens;
     let used = this.usedTokens;
     let blocks = this.liveBlocks;
     let front = this.ringFront;
     let count = this.ringCount;
     do {
-      while (count > pathLength && ring[2 * front] === TOMBSTONE) {
+      while (count > pathLength && ring[front] === TOMBSTONE) {
         front = (front + 1) & mask;
         count--;
       }
       if (count <= pathLength) break;
-      const node = ring[2 * front];
-      const hash = ring[2 * front + 1];
-      // Read the node's index slot (where it most likely is) at once, while its record is on the way.
-      const home = hash & indexMask;
-      const atHome = index[2 * home + 1] === node + 1;
+      const node = ring[front];
       const at = node * NODE_INTS;
       const blockTokens = fields[at + BLOCK_TOKENS];
       const length = fields[at + LENGTH];
@@ -321,10 +298,10 @@ export class PrefixCache {
       used -= drop * blockTokens;
       blocks -= drop;
       if (drop === length) {
-        ring[2 * front] = TOMBSTONE;
+        ring[front] = TOMBSTONE;
         front = (front + 1) & mask;
         count--;
-        this.free(node, hash, atHome ? home : -1);
+        this.free(node);
       }
     } while (used + tokens > capacity);
     this.usedTokens = used;
@@ -333,58 +310,51 @@ export class PrefixCache {
     this.ringCount = count;
   }
 
-  /** Forgets an evicted node (out of the ring already) whose first key hashes to `hash`, with its index slot if known. */
-  private free(node: number, hash: number, slot: number): void {
-    if (this.isPending(node)) {
-      this.flushPending();
-      slot = -1; // the index may have grown
-    }
-    const fields = this.nodeFields;
+  /** Forgets an evicted node (out of the ring already), with its alias if it has one. */
+  private free(node: number): void {
+    const fields = this.fields;
     const at = node * NODE_INTS;
-    this.indexDelete(hash, node, slot);
+    const run = fields[at + RUN];
+    if (Number.isNaN(this.slotKeys[node * NODE_KEYS + KEY])) this.deleteAlias(node);
     const parent = fields[at + PARENT];
     if (parent >= 0) fields[parent * NODE_INTS + CHILDREN]--;
-    const run = fields[at + RUN];
     if (run >= SPELLED) this.arenaLive -= this.arena[run - SPELLED] + 1;
-    fields[at + RUN] = FREE;
-    fields[at + PARENT] = this.freeHead;
-    this.freeHead = node;
+    this.deleteSlot(node);
     this.liveNodes--;
   }
 
   /**
    * Splits `node` after its first `headLength` blocks: a new node takes the head (and the node's
-   * place under its parent); the original keeps the tail, its children and its place in the LRU order.
-   * The caller touches the head.
+   * place under its parent, and its first key); the original keeps the tail, its children and its
+   * place in the LRU order, and is found through an alias. The caller touches the head.
    */
   private splitHead(node: number, headLength: number): number {
-    this.flushPending(); // whose index slots are found through their nodes' first keys
-    const length = this.nodeFields[node * NODE_INTS + LENGTH];
+    const at = node * NODE_INTS;
+    const length = this.fields[at + LENGTH];
     if (this.scratch.length < length) this.scratch = new Float64Array(2 * length);
     const keys = this.scratch;
     for (let i = 0; i < length; i++) keys[i] = this.keyAt(node, i);
-    const head = this.newNode(keys, 0, headLength, headLength, this.nodeFields[node * NODE_INTS + BLOCK_TOKENS], this.nodeFields[node * NODE_INTS + PARENT]);
-    this.indexSet(keys, 0, hashKey(keys[0]), head); // while the node still starts with that key, so its slot is found
-    this.setKeys(node, keys, headLength, length);
-    const fields = this.nodeFields; // after newNode, which may grow the records
+    // Taking the first key leaves the node spelled out (room for all its keys) and without a key.
+    const head = this.newNode(keys, 0, headLength, headLength, this.fields[at + BLOCK_TOKENS], this.fields[at + PARENT]);
+    const fields = this.fields;
+    const base = fields[at + RUN] - SPELLED + 1; // after newNode, which may compact the arena
+    this.arena.set(keys.subarray(headLength, length), base);
     fields[head * NODE_INTS + CHILDREN] = 1;
-    fields[node * NODE_INTS + LENGTH] = length - headLength;
-    fields[node * NODE_INTS + PARENT] = head;
-    const tailHash = hashKey(keys[headLength]);
-    this.indexSet(keys, headLength, tailHash, node);
-    this.ring[2 * fields[node * NODE_INTS + RING_POS] + 1] = tailHash;
+    fields[at + LENGTH] = length - headLength;
+    fields[at + PARENT] = head;
+    this.addAlias(keys, headLength, node);
     return head;
   }
 
   private append(node: number, keys: Float64Array, from: number, to: number): void {
-    const fields = this.nodeFields;
+    const fields = this.fields;
     const at = node * NODE_INTS;
     const length = fields[at + LENGTH];
     const needed = length + (to - from);
     let run = fields[at + RUN];
     if (run < SPELLED) {
       // A one-key run takes the step of its continuation.
-      const first = this.nodeKeys[node * NODE_KEYS + FIRST_KEY];
+      const first = this.slotKeys[node * NODE_KEYS + KEY];
       const step = length === 1 ? stepOf(first, keys[from]) : run;
       if (step !== 0 && continues(first, step, length, keys, from, to)) {
         fields[at + RUN] = step;
@@ -412,57 +382,31 @@ export class PrefixCache {
 
   /** Spells out a stepping run of `length` keys, with room for `capacity`; returns its new RUN. */
   private spellOut(node: number, length: number, capacity: number): number {
-    const first = this.nodeKeys[node * NODE_KEYS + FIRST_KEY];
-    const step = this.nodeFields[node * NODE_INTS + RUN];
+    const first = this.slotKeys[node * NODE_KEYS + KEY];
+    const step = this.fields[node * NODE_INTS + RUN];
     const start = this.allocateKeys(capacity); // the node's RUN is a step, so a compaction skips it
     const arena = this.arena;
     for (let i = 0; i < length; i++) arena[start + 1 + i] = first + step * i;
-    this.nodeFields[node * NODE_INTS + RUN] = SPELLED + start;
+    this.fields[node * NODE_INTS + RUN] = SPELLED + start;
     return SPELLED + start;
   }
 
-  /** Makes keys[from, to) the node's keys, stepping if they do, else spelled out. */
-  private setKeys(node: number, keys: Float64Array, from: number, to: number): void {
-    const at = node * NODE_INTS;
-    const count = to - from;
-    const step = stepOfRun(keys, from, to);
-    let run = this.nodeFields[at + RUN];
-    this.nodeKeys[node * NODE_KEYS + FIRST_KEY] = keys[from];
-    if (run >= SPELLED && (step !== 0 || this.arena[run - SPELLED] < count)) {
-      this.arenaLive -= this.arena[run - SPELLED] + 1;
-      this.nodeFields[at + RUN] = run = FREE; // nothing to keep if the arena compacts below
-    }
-    if (step !== 0) {
-      this.nodeFields[at + RUN] = step;
-      return;
-    }
-    if (run < SPELLED) this.nodeFields[at + RUN] = run = SPELLED + this.allocateKeys(count);
-    const arena = this.arena;
-    const base = run - SPELLED + 1;
-    for (let i = 0; i < count; i++) arena[base + i] = keys[from + i];
-  }
-
   private keyAt(node: number, i: number): number {
-    const run = this.nodeFields[node * NODE_INTS + RUN];
-    return run < SPELLED ? this.nodeKeys[node * NODE_KEYS + FIRST_KEY] + run * i : this.arena[run - SPELLED + 1 + i];
+    const run = this.fields[node * NODE_INTS + RUN];
+    return run < SPELLED ? this.slotKeys[node * NODE_KEYS + KEY] + run * i : this.arena[run - SPELLED + 1 + i];
   }
 
   /**
-   * A node holding keys[from, to), not yet in the ring or the index; `keyCapacity` is the room it
-   * gets if its keys must be spelled out.
+   * A node holding keys[from, to), found by keys[from] from now on, not yet in the ring;
+   * `keyCapacity` is the room it gets if its keys must be spelled out.
    */
   private newNode(keys: Float64Array, from: number, to: number, keyCapacity: number, blockTokens: number, parent: number): number {
-    let id = this.freeHead;
-    if (id >= 0) this.freeHead = this.nodeFields[id * NODE_INTS + PARENT];
-    else {
-      if ((this.nodeCount + 1) * NODE_INTS > this.nodeFields.length) this.growNodes();
-      id = this.nodeCount++;
-    }
+    const id = this.claimSlot(keys, from, hashKey(keys[from]));
     this.liveNodes++;
     const step = stepOfRun(keys, from, to);
-    // A free or fresh record's RUN is FREE, so an arena compaction in allocateKeys skips it.
+    // The claimed slot's RUN is still EMPTY or DELETED, so an arena compaction in allocateKeys skips it.
     const run = step !== 0 ? step : SPELLED + this.allocateKeys(keyCapacity);
-    const fields = this.nodeFields;
+    const fields = this.fields;
     const at = id * NODE_INTS;
     fields[at + PARENT] = parent;
     fields[at + CHILDREN] = 0;
@@ -470,7 +414,7 @@ export class PrefixCache {
     fields[at + LENGTH] = to - from;
     fields[at + BLOCK_TOKENS] = blockTokens;
     fields[at + RUN] = run;
-    this.nodeKeys[id * NODE_KEYS + FIRST_KEY] = keys[from];
+    this.slotKeys[id * NODE_KEYS + KEY] = keys[from];
     if (step === 0) {
       const arena = this.arena;
       const base = run - SPELLED + 1 - from;
@@ -489,9 +433,9 @@ export class PrefixCache {
       const size = needed * 2 > this.arena.length ? Math.max(this.arena.length * 2, needed * 2) : this.arena.length;
       const old = this.arena;
       const arena = new Float64Array(size);
-      const fields = this.nodeFields;
+      const fields = this.fields;
       let top = 0;
-      for (let at = 0, end = this.nodeCount * NODE_INTS; at < end; at += NODE_INTS) {
+      for (let at = 0, end = (this.slotMask + 1) * NODE_INTS; at < end; at += NODE_INTS) {
         const run = fields[at + RUN];
         if (run < SPELLED) continue;
         const start = run - SPELLED;
@@ -511,18 +455,12 @@ export class PrefixCache {
     return start;
   }
 
-  private growNodes(): void {
-    const buffer = new ArrayBuffer(this.nodeFields.byteLength * 2);
-    const fields = new Int32Array(buffer);
-    fields.set(this.nodeFields);
-    this.nodeFields = fields;
-    this.nodeKeys = new Float64Array(buffer);
-  }
-
-  /** Whether the index finds `node` by its first key. */
-  private isIndexed(node: number): boolean {
-    const at = node * NODE_KEYS + FIRST_KEY;
-    return this.find(this.nodeKeys, at, hashKey(this.nodeKeys[at])) === node;
+  /** Whether a lookup of the node's first key finds it. */
+  private isFound(node: number): boolean {
+    const run = this.fields[node * NODE_INTS + RUN];
+    const keys = run < SPELLED ? this.slotKeys : this.arena;
+    const at = run < SPELLED ? node * NODE_KEYS + KEY : run - SPELLED + 1;
+    return this.find(keys, at, hashKey(keys[at])) === node;
   }
 
   /**
@@ -530,118 +468,186 @@ export class PrefixCache {
    * an array and a position, here and below: a double argument to a call V8 does not inline is boxed.
    */
   private find(keys: Float64Array, at: number, hash: number): number {
+    const slot = this.slotOf(keys, at, hash);
+    return slot < 0 || this.fields[slot * NODE_INTS + RUN] !== ALIAS ? slot : this.fields[slot * NODE_INTS + TARGET];
+  }
+
+  /** The slot (a node's or an alias's) that a lookup of keys[at] (which hashes to `hash`) finds, or -1. */
+  private slotOf(keys: Float64Array, at: number, hash: number): number {
     const key = keys[at];
     if (key > this.maxKey) return -1;
-    for (let i = this.pendingCount - 1; i >= 0; i--) if (this.pendingKeys[i] === key) return this.pendingNodes[i];
-    const index = this.index;
-    const mask = this.indexMask;
+    const slotKeys = this.slotKeys;
+    const fields = this.fields;
+    const mask = this.slotMask;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const id = index[2 * slot + 1];
-      if (id === 0) return -1;
-      if (index[2 * slot] === hash && this.nodeKeys[(id - 1) * NODE_KEYS + FIRST_KEY] === key) return id - 1;
+      if (slotKeys[slot * NODE_KEYS + KEY] === key) return slot;
+      if (fields[slot * NODE_INTS + RUN] === EMPTY) return -1;
     }
-  }
-
-  /** Makes `node` the node of keys[at] (which hashes to `hash`), replacing any other, soon. */
-  private indexAdd(keys: Float64Array, at: number, hash: number, node: number): void {
-    const key = keys[at];
-    if (key > this.maxKey) this.maxKey = key;
-    const i = this.pendingCount++;
-    this.pendingKeys[i] = key;
-    this.pendingHashes[i] = hash;
-    this.pendingNodes[i] = node;
-    if (this.pendingCount === PENDING) this.flushPending();
-  }
-
-  private isPending(node: number): boolean {
-    for (let i = 0; i < this.pendingCount; i++) if (this.pendingNodes[i] === node) return true;
-    return false;
-  }
-
-  /** Puts the pending additions into the index, in order. */
-  private flushPending(): void {
-    const count = this.pendingCount;
-    if (count === 0) return;
-    // Read every home slot first: the misses overlap instead of following one another.
-    const index = this.index;
-    const mask = this.indexMask;
-    let sink = 0;
-    for (let i = 0; i < count; i++) sink |= index[2 * (this.pendingHashes[i] & mask) + 1];
-    this.sink = sink;
-    for (let i = 0; i < count; i++) this.indexSet(this.pendingKeys, i, this.pendingHashes[i], this.pendingNodes[i]);
-    this.pendingCount = 0;
-  }
-
-  /** Makes `node` the node of keys[at] (which hashes to `hash`), replacing any other. */
-  private indexSet(keys: Float64Array, at: number, hash: number, node: number): void {
-    const key = keys[at];
-    if (key > this.maxKey) this.maxKey = key;
-    if ((this.indexSize + 1) * 4 > (this.indexMask + 1) * 3) this.growIndex();
-    const index = this.index;
-    const mask = this.indexMask;
-    let slot = hash & mask;
-    for (; ; slot = (slot + 1) & mask) {
-      const id = index[2 * slot + 1];
-      if (id === 0) break;
-      if (index[2 * slot] === hash && this.nodeKeys[(id - 1) * NODE_KEYS + FIRST_KEY] === key) {
-        index[2 * slot + 1] = node + 1;
-        return;
-      }
-    }
-    index[2 * slot] = hash;
-    index[2 * slot + 1] = node + 1;
-    this.indexSize++;
   }
 
   /**
-   * Removes the node's first key (which hashes to `hash`) from the index if it names the node (a node
-   * sits only under its first key); `slot` is where, if known, else -1.
+   * A free slot on the probe path of keys[at] (which hashes to `hash`), the first one once the key
+   * is known absent; whatever lookups of the key found before no longer matches. The caller fills
+   * the slot, which lookups of the key will find.
    */
-  private indexDelete(hash: number, node: number, slot: number): void {
-    const index = this.index;
-    const mask = this.indexMask;
-    let hole = slot >= 0 ? slot : hash & mask;
-    for (; ; hole = (hole + 1) & mask) {
-      const id = index[2 * hole + 1];
-      if (id === 0) return;
-      if (id === node + 1) break;
-    }
-    this.indexSize--;
-    for (let probe = (hole + 1) & mask; index[2 * probe + 1] !== 0; probe = (probe + 1) & mask) {
-      const home = index[2 * probe] & mask;
-      // The entry may move back unless its home lies cyclically in (hole, probe].
-      const stays = hole <= probe ? home > hole && home <= probe : home > hole || home <= probe;
-      if (!stays) {
-        index[2 * hole] = index[2 * probe];
-        index[2 * hole + 1] = index[2 * probe + 1];
-        hole = probe;
+  private claimSlot(keys: Float64Array, at: number, hash: number): number {
+    const key = keys[at];
+    let absent = key > this.maxKey;
+    if (absent) this.maxKey = key;
+    const fields = this.fields;
+    const slotKeys = this.slotKeys;
+    const mask = this.slotMask;
+    let free = -1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const run = fields[slot * NODE_INTS + RUN];
+      if (run === EMPTY || run === DELETED) {
+        if (free < 0) free = slot;
+        if (run === EMPTY || absent) break;
+      } else if (!absent && slotKeys[slot * NODE_KEYS + KEY] === key) {
+        this.unmatch(slot);
+        absent = true;
+        const now = fields[slot * NODE_INTS + RUN]; // an alias was deleted, or emptied
+        if (free < 0 && (now === DELETED || now === EMPTY)) free = slot;
+        if (free >= 0) break;
       }
     }
-    index[2 * hole + 1] = 0;
+    if (fields[free * NODE_INTS + RUN] === DELETED) this.deletedSlots--;
+    this.usedSlots++;
+    return free;
   }
 
-  private growIndex(): void {
-    const old = this.index;
-    const slots = 2 * (this.indexMask + 1);
-    const index = new Int32Array(2 * slots);
-    const mask = slots - 1;
-    for (let i = 0; i < old.length; i += 2) {
-      if (old[i + 1] === 0) continue;
-      let slot = old[i] & mask;
-      while (index[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
-      index[2 * slot] = old[i];
-      index[2 * slot + 1] = old[i + 1];
+  /** Makes lookups miss the slot: deletes an alias; spells out a node's keys and clears its key. */
+  private unmatch(slot: number): void {
+    const run = this.fields[slot * NODE_INTS + RUN];
+    if (run === ALIAS) return this.deleteSlot(slot);
+    if (run < SPELLED) this.spellOut(slot, this.fields[slot * NODE_INTS + LENGTH], this.fields[slot * NODE_INTS + LENGTH]);
+    this.slotKeys[slot * NODE_KEYS + KEY] = Number.NaN;
+  }
+
+  /** Makes lookups of keys[at] find `node`, whose record has no key, through an alias. */
+  private addAlias(keys: Float64Array, at: number, node: number): void {
+    const slot = this.claimSlot(keys, at, hashKey(keys[at]));
+    this.fields[slot * NODE_INTS + RUN] = ALIAS;
+    this.fields[slot * NODE_INTS + TARGET] = node;
+    this.slotKeys[slot * NODE_KEYS + KEY] = keys[at];
+  }
+
+  /** Deletes the alias that finds `node` (spelled out, without a key), if one does. */
+  private deleteAlias(node: number): void {
+    const at = this.fields[node * NODE_INTS + RUN] - SPELLED + 1;
+    const slot = this.slotOf(this.arena, at, hashKey(this.arena[at]));
+    if (slot >= 0 && this.fields[slot * NODE_INTS + RUN] === ALIAS && this.fields[slot * NODE_INTS + TARGET] === node) this.deleteSlot(slot);
+  }
+
+  /**
+   * Frees a slot: deleted, so that probes go on past it, unless the next slot is empty, where they
+   * stop anyway; then it and the deleted slots just before it are empty again.
+   */
+  private deleteSlot(slot: number): void {
+    const fields = this.fields;
+    const mask = this.slotMask;
+    this.slotKeys[slot * NODE_KEYS + KEY] = Number.NaN;
+    this.usedSlots--;
+    if (fields[((slot + 1) & mask) * NODE_INTS + RUN] !== EMPTY) {
+      fields[slot * NODE_INTS + RUN] = DELETED;
+      this.deletedSlots++;
+      return;
     }
-    this.index = index;
-    this.indexMask = mask;
+    fields[slot * NODE_INTS + RUN] = EMPTY;
+    for (let before = (slot - 1) & mask; fields[before * NODE_INTS + RUN] === DELETED; before = (before - 1) & mask) {
+      fields[before * NODE_INTS + RUN] = EMPTY;
+      this.deletedSlots--;
+    }
+  }
+
+  /** An empty table of `slots` slots. */
+  private newTable(slots: number): void {
+    const buffer = new ArrayBuffer(slots * NODE_BYTES);
+    this.fields = new Int32Array(buffer);
+    this.slotKeys = new Float64Array(buffer);
+    for (let slot = 0; slot < slots; slot++) this.slotKeys[slot * NODE_KEYS + KEY] = Number.NaN;
+    this.slotMask = slots - 1;
+  }
+
+  /**
+   * Clears the deleted slots: in place, or into a table twice as large while the used slots would
+   * fill over half of it (a fresh table's pages cost more to touch than its records to move). Then
+   * renumbers the ids stored in records and in the ring.
+   */
+  private rebuild(): void {
+    const slots = this.slotMask + 1;
+    if (this.renumbered.length < slots) this.renumbered = new Int32Array(slots);
+    const renumbered = this.renumbered;
+    for (let slot = 0; slot < slots; slot++) renumbered[slot] = slot;
+    if ((this.usedSlots + SLOTS_PER_REQUEST) * 2 > slots) this.moveToLargerTable();
+    else this.clearDeleted();
+    const fields = this.fields;
+    for (let at = 0, end = (this.slotMask + 1) * NODE_INTS; at < end; at += NODE_INTS) {
+      const run = fields[at + RUN];
+      if (run !== EMPTY && fields[at + PARENT] >= 0) fields[at + PARENT] = renumbered[fields[at + PARENT]];
+    }
+    const ring = this.ring;
+    for (let i = 0, e = this.ringFront; i < this.ringCount; i++, e = (e + 1) & this.ringMask) {
+      if (ring[e] !== TOMBSTONE) ring[e] = renumbered[ring[e]];
+    }
+    this.deletedSlots = 0;
+  }
+
+  /**
+   * Empties the deleted slots and moves each record back to the first empty slot on its probe
+   * path, in slot order from an empty slot (which no probe path passes).
+   */
+  private clearDeleted(): void {
+    const fields = this.fields;
+    const slotKeys = this.slotKeys;
+    const mask = this.slotMask;
+    let start = 0;
+    while (fields[start * NODE_INTS + RUN] !== EMPTY) start++;
+    // The slots before one are cleared already, and a record's probe path starts after `start`.
+    for (let i = 1, slot = (start + 1) & mask; i <= mask; i++, slot = (slot + 1) & mask) {
+      const run = fields[slot * NODE_INTS + RUN];
+      if (run === DELETED) fields[slot * NODE_INTS + RUN] = EMPTY;
+      if (run === DELETED || run === EMPTY) continue;
+      const key = slotKeys[slot * NODE_KEYS + KEY];
+      if (Number.isNaN(key)) continue; // never looked up: it may stay anywhere
+      let to = hashKey(key) & mask;
+      while (to !== slot && fields[to * NODE_INTS + RUN] !== EMPTY) to = (to + 1) & mask;
+      if (to === slot) continue;
+      for (let j = 0; j < NODE_INTS; j++) fields[to * NODE_INTS + j] = fields[slot * NODE_INTS + j];
+      fields[slot * NODE_INTS + RUN] = EMPTY;
+      slotKeys[slot * NODE_KEYS + KEY] = Number.NaN;
+      this.renumbered[slot] = to;
+    }
+  }
+
+  /** Moves every node and alias into a table twice as large. */
+  private moveToLargerTable(): void {
+    const oldFields = this.fields;
+    const oldKeys = this.slotKeys;
+    const oldSlots = this.slotMask + 1;
+    this.newTable(2 * oldSlots);
+    const fields = this.fields;
+    const mask = this.slotMask;
+    for (let old = 0; old < oldSlots; old++) {
+      const run = oldFields[old * NODE_INTS + RUN];
+      if (run === EMPTY || run === DELETED) continue;
+      const key = oldKeys[old * NODE_KEYS + KEY];
+      // A record without a key is never looked up: any slot will do.
+      let slot = hashKey(Number.isNaN(key) ? old : key) & mask;
+      while (fields[slot * NODE_INTS + RUN] !== EMPTY) slot = (slot + 1) & mask;
+      for (let i = 0; i < NODE_INTS; i++) fields[slot * NODE_INTS + i] = oldFields[old * NODE_INTS + i];
+      this.renumbered[old] = slot;
+    }
   }
 }
 
-// A node record: NODE_BYTES, int32 fields at [id * NODE_INTS + field], first key at [id * NODE_KEYS + FIRST_KEY].
+// A record: NODE_BYTES, int32 fields at [slot * NODE_INTS + field], key at [slot * NODE_KEYS + KEY].
 const NODE_BYTES = 32;
 const NODE_INTS = NODE_BYTES / 4;
 const NODE_KEYS = NODE_BYTES / 8;
 const PARENT = 0;
+/** An alias's node, in the field a node keeps its parent in (both are renumbered alike). */
+const TARGET = 0;
 const CHILDREN = 1;
 /** The node's entry in the LRU ring, -1 while it has none. */
 const RING_POS = 2;
@@ -649,16 +655,21 @@ const LENGTH = 3;
 const BLOCK_TOKENS = 4;
 /**
  * How the run's keys are kept: a step (nonzero, |step| ≤ MAX_STEP) when key i is exactly
- * first + step·i, else SPELLED + the arena position of its keys; FREE for a free record.
+ * first + step·i, else SPELLED + the arena position of its keys; or what the slot is if not a node.
  */
 const RUN = 5;
-const FIRST_KEY = 3; // float64 index in the record: bytes 24-31
+const KEY = 3; // float64 index in the record: bytes 24-31
 const MAX_STEP = 1 << 20;
 const SPELLED = 1 << 21;
-const FREE = 0;
+const EMPTY = 0; // a fresh table's records are zeros
+const DELETED = -SPELLED;
+const ALIAS = -SPELLED - 1;
 const TOMBSTONE = -1;
-/** Index additions batched together. */
-const PENDING = 16;
+/** The most slots one request takes: a split's head and alias, and a new node. */
+const SLOTS_PER_REQUEST = 3;
+/** Used and deleted slots at most 3/4 of the table: linear probing slows sharply past that. */
+const MAX_LOAD_NUMERATOR = 3;
+const MAX_LOAD_DENOMINATOR = 4;
 
 /** The step from `first` to `next` if it is a whole number in [-MAX_STEP, MAX_STEP] that gives `next` exactly, else 0. */
 function stepOf(first: number, next: number): number {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PrefixCache } from '../../src/sim/prefixCache.js';
 
 const keys = (...ids: number[]): Float64Array => Float64Array.from(ids);
@@ -154,5 +154,160 @@ describe('PrefixCache', () => {
       expect(cache.blocks).toBe(reference.order.length);
     }
     expect(cache.tokens).toBe(cache.blocks * 16);
+  });
+});
+
+// The node table under PrefixCache: nodes are hash-table slots, found by their first keys, that
+// leave deleted slots behind, are found through aliases after a split, and are renumbered when the
+// table is rebuilt.
+
+/** Spies on one of the cache's private steps, to check that a test reaches it. */
+function spyOnStep(step: 'rebuild' | 'clearDeleted' | 'moveToLargerTable' | 'addAlias' | 'deleteAlias') {
+  return vi.spyOn(PrefixCache.prototype as unknown as Record<typeof step, () => void>, step);
+}
+
+describe('PrefixCache node table', () => {
+  it('grows from a tiny table, renumbering the ids in records and in the LRU ring', () => {
+    const grow = spyOnStep('moveToLargerTable');
+    const cache = new PrefixCache(Number.POSITIVE_INFINITY, 16, 8);
+    // 300 small trees (a head with two children, one found through an alias), so that every growth
+    // moves parents, children and aliases.
+    for (let s = 0; s < 300; s++) {
+      expect(cache.lookupAndInsert(keys(10 * s, 10 * s + 1, 10 * s + 2), 3, 16)).toBe(0);
+      expect(cache.lookupAndInsert(keys(10 * s, 10 * s + 1, 10 * s + 5), 3, 16)).toBe(2);
+    }
+    expect(cache.tableSlots).toBeGreaterThanOrEqual(2048);
+    expect(grow.mock.calls.length).toBeGreaterThanOrEqual(8);
+    for (let s = 0; s < 300; s++) {
+      expect(cache.peekHitBlocks(keys(10 * s, 10 * s + 1, 10 * s + 2, 7), 4)).toBe(3);
+      expect(cache.peekHitBlocks(keys(10 * s, 10 * s + 1, 10 * s + 5, 7), 4)).toBe(3);
+    }
+    grow.mockRestore();
+  });
+
+  it('reuses deleted slots: a long stream of short-lived sessions keeps the table small', () => {
+    const rebuild = spyOnStep('rebuild');
+    const cache = new PrefixCache(8 * 16, 16, 8);
+    const model = new ReferenceLru(8);
+    for (let s = 0; s < 20_000; s++) {
+      // A new session, and the one before it comes back for a second turn.
+      const ids = [3 * s, 3 * s + 1];
+      expect(cache.lookupAndInsert(Float64Array.from(ids), 2, 16)).toBe(model.request(ids));
+      if (s > 0) {
+        const again = [3 * (s - 1), 3 * (s - 1) + 1, 3 * (s - 1) + 2];
+        expect(cache.lookupAndInsert(Float64Array.from(again), 3, 16)).toBe(model.request(again));
+      }
+      expect(cache.blocks).toBe(model.order.length);
+    }
+    expect(cache.tableSlots).toBeLessThanOrEqual(64);
+    // 55 rebuilds for 40,000 requests; about 750 if insertions took only empty slots.
+    expect(rebuild.mock.calls.length).toBeLessThan(200);
+    rebuild.mockRestore();
+  });
+
+  it('clears deleted slots in place, moving records back along their probe paths', () => {
+    const clear = spyOnStep('clearDeleted');
+    // 450 single-block nodes in 1024 slots: deleted slots pile up to a quarter of the table before
+    // each rebuild, which then keeps the size.
+    const cache = new PrefixCache(450 * 16, 16, 1024);
+    const model = new ReferenceLru(450);
+    let x = 11;
+    const random = (n: number): number => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % n;
+    };
+    // Single-block roots under keys spread over a wide range: nodes come and go at random slots.
+    const seen: number[] = [];
+    for (let r = 0; r < 30_000; r++) {
+      const key = random(3) === 0 && seen.length > 0 ? seen[random(seen.length)] : 1 + random(1 << 30);
+      if (!model.order.includes(key)) seen.push(key);
+      expect(cache.lookupAndInsert(keys(key), 1, 16)).toBe(model.request([key]));
+      if (seen.length > 1000) seen.splice(0, 500);
+    }
+    expect(cache.tableSlots).toBe(1024);
+    expect(clear).toHaveBeenCalled();
+    for (const key of seen) expect(cache.peekHitBlocks(keys(key), 1)).toBe(model.order.includes(key) ? 1 : 0);
+    clear.mockRestore();
+  });
+
+  it('finds a split tail, which keeps its children, through an alias until it is evicted', () => {
+    const addAlias = spyOnStep('addAlias');
+    const deleteAlias = spyOnStep('deleteAlias');
+    const cache = new PrefixCache(9 * 16);
+    const model = new ReferenceLru(9);
+    const run = (...ids: number[]): void => {
+      expect(cache.lookupAndInsert(Float64Array.from(ids), ids.length, 16)).toBe(model.request(ids));
+      expect(cache.blocks).toBe(model.order.length);
+    };
+    const peek = (...ids: number[]): void => {
+      const cached = ids.findIndex((id) => !model.order.includes(id));
+      expect(cache.peekHitBlocks(Float64Array.from(ids), ids.length)).toBe(cached < 0 ? ids.length : cached);
+    };
+    run(1, 2, 3, 4, 5); // one node
+    run(1, 2, 3, 4, 6); // splits it: [1 2 3 4], the tail [5] (an alias finds it) and a new child [6]
+    run(1, 2, 7); // splits [1 2 3 4] into [1 2] and the tail [3 4], which keeps [5] and [6]
+    expect(addAlias).toHaveBeenCalledTimes(2);
+    peek(1, 2, 3, 4, 5); // through the alias of [3 4], then a child
+    peek(1, 2, 3, 4, 6);
+    run(8, 9, 10, 11, 12, 13); // evicts the least recent blocks: [5], [6], then the tail [3 4]
+    expect(deleteAlias).toHaveBeenCalled();
+    expect(model.order.includes(3)).toBe(false);
+    peek(1, 2, 3, 4, 5);
+    run(1, 2, 3, 14); // the tail's first key is free again
+    peek(1, 2, 3, 14);
+    addAlias.mockRestore();
+    deleteAlias.mockRestore();
+  });
+
+  it('lets a new node with another block size take over a key; the older node ages out', () => {
+    const cache = new PrefixCache(Number.POSITIVE_INFINITY);
+    expect(cache.lookupAndInsert(keys(1, 2, 3), 3, 8)).toBe(0);
+    expect(cache.lookupAndInsert(keys(1, 2, 3), 3, 4)).toBe(0); // another block size: another cache
+    expect(cache.lookupAndInsert(keys(1, 2, 3), 3, 4)).toBe(3);
+    expect(cache.lookupAndInsert(keys(1, 2, 3), 3, 8)).toBe(0); // the first node is no longer found
+    expect(cache.lookupAndInsert(keys(1, 2, 3), 3, 8)).toBe(3);
+    expect(cache.blocks).toBe(9);
+    expect(cache.tokens).toBe(60);
+    expect(cache.lookupAndInsert(keys(1, 2, 9), 3, 8)).toBe(2); // splits the node that has the key
+    expect(cache.lookupAndInsert(keys(1, 2, 3, 4), 4, 8)).toBe(3);
+    expect(cache.peekHitBlocks(keys(1, 2, 9), 3)).toBe(3);
+    expect(cache.tokens).toBe(76);
+    const bounded = new PrefixCache(6 * 8);
+    bounded.lookupAndInsert(keys(1, 2, 3), 3, 8);
+    bounded.lookupAndInsert(keys(1, 2, 3), 3, 4);
+    bounded.lookupAndInsert(keys(5, 6), 2, 8);
+    expect(bounded.lookupAndInsert(keys(1, 2, 3), 3, 8)).toBe(0);
+    expect(bounded.tokens).toBe(48);
+    expect(bounded.peekHitBlocks(keys(5, 6), 2)).toBe(2);
+  });
+
+  it('agrees with the reference on random trees of chained keys, through growth, clearing and splits', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        // Keys 1..60; k's parent is k - 1 mostly (runs), else any smaller key (branches, splits).
+        fc.array(fc.nat(), { minLength: 60, maxLength: 60 }),
+        fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 300 }),
+        fc.constantFrom(8, 16, 1024),
+        fc.constantFrom(1, 7, 2 ** 33),
+        (capacityBlocks, parentSeeds, targets, initialSlots, scale) => {
+          const parent = (k: number): number => (parentSeeds[k - 1] % 3 === 0 ? parentSeeds[k - 1] % k : k - 1);
+          const pathTo = (k: number): number[] => (k === 0 ? [] : [...pathTo(parent(k)), k]);
+          const cache = new PrefixCache(capacityBlocks * 8, 16, initialSlots);
+          const model = new ReferenceLru(capacityBlocks);
+          for (const target of targets) {
+            const ids = pathTo(target);
+            expect(cache.lookupAndInsert(Float64Array.from(ids, (k) => scale * k), ids.length, 8)).toBe(model.request(ids));
+            expect(cache.blocks).toBe(model.order.length);
+          }
+          for (let k = 1; k <= 60; k++) {
+            const ids = pathTo(k);
+            const cached = ids.findIndex((id) => !model.order.includes(id));
+            expect(cache.peekHitBlocks(Float64Array.from(ids, (id) => scale * id), ids.length)).toBe(cached < 0 ? ids.length : cached);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
