@@ -16,7 +16,7 @@
  * A day's cache holds millions of blocks, far more than the CPU caches, so what costs is the random
  * memory accesses per request, and the layout is chosen to need few:
  * - the nodes are the slots of a hash table keyed by their first keys (open addressing, linear
- *   probing), and a node's id is its slot: a lookup is one
+ *   probing from the first record of a cache line), and a node's id is its slot: a lookup is one
  *   cache miss, as its 32-byte record holds the key it is compared by and all that the walk reads;
  * - ids stay put (the LRU ring, children and the path hold them): a removed node leaves a deleted
  *   slot, which probes pass and the next insertion on its probe path takes (Bender, Kuszmaul and
@@ -479,7 +479,7 @@ export class PrefixCache {
     const slotKeys = this.slotKeys;
     const fields = this.fields;
     const mask = this.slotMask;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = hash & mask & LINE_START; ; slot = (slot + 1) & mask) {
       if (slotKeys[slot * NODE_KEYS + KEY] === key) return slot;
       if (fields[slot * NODE_INTS + RUN] === EMPTY) return -1;
     }
@@ -498,7 +498,7 @@ export class PrefixCache {
     const slotKeys = this.slotKeys;
     const mask = this.slotMask;
     let free = -1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = hash & mask & LINE_START; ; slot = (slot + 1) & mask) {
       const run = fields[slot * NODE_INTS + RUN];
       if (run === EMPTY || run === DELETED) {
         if (free < 0) free = slot;
@@ -610,7 +610,7 @@ export class PrefixCache {
       if (run === DELETED || run === EMPTY) continue;
       const key = slotKeys[slot * NODE_KEYS + KEY];
       if (Number.isNaN(key)) continue; // never looked up: it may stay anywhere
-      let to = hashKey(key) & mask;
+      let to = hashKey(key) & mask & LINE_START;
       while (to !== slot && fields[to * NODE_INTS + RUN] !== EMPTY) to = (to + 1) & mask;
       if (to === slot) continue;
       for (let j = 0; j < NODE_INTS; j++) fields[to * NODE_INTS + j] = fields[slot * NODE_INTS + j];
@@ -633,7 +633,7 @@ export class PrefixCache {
       if (run === EMPTY || run === DELETED) continue;
       const key = oldKeys[old * NODE_KEYS + KEY];
       // A record without a key is never looked up: any slot will do.
-      let slot = hashKey(Number.isNaN(key) ? old : key) & mask;
+      let slot = hashKey(Number.isNaN(key) ? old : key) & mask & LINE_START;
       while (fields[slot * NODE_INTS + RUN] !== EMPTY) slot = (slot + 1) & mask;
       for (let i = 0; i < NODE_INTS; i++) fields[slot * NODE_INTS + i] = oldFields[old * NODE_INTS + i];
       this.renumbered[old] = slot;
@@ -659,6 +659,8 @@ const BLOCK_TOKENS = 4;
  */
 const RUN = 5;
 const KEY = 3; // float64 index in the record: bytes 24-31
+/** Probes start at the first slot of a cache line (two records), so that the next probe is free. */
+const LINE_START = -2;
 const MAX_STEP = 1 << 20;
 const SPELLED = 1 << 21;
 const EMPTY = 0; // a fresh table's records are zeros
