@@ -171,13 +171,6 @@ export class FleetMetrics {
     }
   }
 
-  recordLatencies(nowSeconds: number, ttftSeconds: number, tpotSeconds: number, e2eSeconds: number): void {
-    const b = this.bucketOf(nowSeconds);
-    addBoth(this.e2e, this.bucketE2e[b], e2eSeconds);
-    if (ttftSeconds >= 0) addBoth(this.ttft, this.bucketTtft[b], ttftSeconds);
-    if (tpotSeconds >= 0) addBoth(this.tpot, this.bucketTpot[b], tpotSeconds);
-  }
-
   /** A prompt is computed: its tokens by cache class and the prompt tokens prefilled (one bucket lookup). */
   prefilled(nowSeconds: number, model: number, channel: number, hitTokens: number, inputTokens: number): void {
     const b = this.bucketOf(nowSeconds);
