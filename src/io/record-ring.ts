@@ -52,6 +52,11 @@ class RingView {
     this.skipped = new Float64Array(buffers.control, words * 4, 1);
   }
 
+  /** STARTING, RUNNING, DONE or FAILED. */
+  get state(): number {
+    return Atomics.load(this.control, STATE);
+  }
+
   protected signal(): void {
     Atomics.add(this.control, SIGNAL, 1);
     Atomics.notify(this.control, SIGNAL);

@@ -2,7 +2,10 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { isInputError } from '../errors.js';
 import { FAILED, type RingWriter } from './record-ring.js';
 
-/** What a workload thread posts on its port: the names first (the generation thread), or why it stopped. */
+/**
+ * What a workload thread posts on its port: the names first (the generation thread), or why it stopped;
+ * its supervisor posts why for a thread that could not. An `inputError` is reported as one line.
+ */
 export type WorkloadThreadMessage =
   | { type: 'names'; models: string[]; channels: string[] }
   | { type: 'error'; message: string; inputError: boolean; stack?: string };
