@@ -28,7 +28,7 @@ export { expertImbalanceFactor, zipfExpertLoads } from './perf/imbalance.js';
 export * from './perf/step-model.js';
 export * from './perf/evaluate.js';
 export * from './perf/presets.js';
-// The simulator's own step-time interface is reached through 'tokenfleet/sim' until it is unified with perf's.
+// The simulator's step-time interface shares its name with perf's (a unit's step model): exported as FleetStepTimeModel.
 export {
   runFleet,
   validateFleetConfig,
@@ -41,5 +41,6 @@ export {
   type BucketResult,
   type RunOptions,
   type RunProgress,
+  type StepTimeModel as FleetStepTimeModel,
 } from './sim/index.js';
 export * from './workload/index.js';
