@@ -198,15 +198,18 @@ export class DecodePool extends Pool<DecodeUnit> {
       }
       return false;
     }
-    // Units in order of (requests, KV in use); the first whose least-loaded GPU has room takes it.
-    let tried = 0;
+    // Units in order of (requests, KV in use); the first whose least-loaded GPU has room takes it. The
+    // best unit's GPU usually has room: one pass. When it has not, a second pass takes the best of the
+    // units whose GPU has room: the unit that trying them one by one in that order would reach, at the
+    // cost of one more pass however many units there are.
+    let withRoomOnly = false;
     for (;;) {
       let best: DecodeUnit | undefined;
       let bestN = Number.POSITIVE_INFINITY;
       let bestKv = Number.POSITIVE_INFINITY;
       for (let i = 0; i < units.length; i++) {
         const u = units[i];
-        if (u.state !== ACTIVE || (tried & (1 << (i & 31))) !== 0) continue;
+        if (u.state !== ACTIVE || (withRoomOnly && !this.fits(u, u.heap.first, kvTokensAtEnd))) continue;
         const kv = this.secondaryByKv ? u.totalA + u.totalN * u.step * this.tokensPerStep : 0;
         if (u.totalN < bestN || (u.totalN === bestN && kv < bestKv)) {
           best = u;
@@ -216,12 +219,11 @@ export class DecodePool extends Pool<DecodeUnit> {
       }
       if (!best) return false;
       const rank = best.heap.first;
-      if (this.fits(best, rank, kvTokensAtEnd)) {
+      if (withRoomOnly || this.fits(best, rank, kvTokensAtEnd)) {
         this.join(best, rank, slot, nowSeconds);
         return true;
       }
-      tried |= 1 << (best.index & 31);
-      if (units.length > 32) return false; // the bit mask covers 32 units; beyond, wait rather than rescan
+      withRoomOnly = true;
     }
   }
 
