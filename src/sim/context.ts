@@ -27,4 +27,6 @@ export interface SimContext {
   prefillDone(slot: number, nowSeconds: number, lastStepSeconds: number): void;
   /** A request's last token is out. */
   decodeDone(slot: number, nowSeconds: number): void;
+  /** A request whose prompt and answer can never fit one decode GPU's KV: refused at decode admission. */
+  decodeRejected(slot: number, nowSeconds: number): void;
 }

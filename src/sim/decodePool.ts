@@ -84,9 +84,17 @@ export class DecodePool extends Pool<DecodeUnit> {
     };
   }
 
-  /** A request whose KV has arrived: placed on a GPU, or queued until one has room. */
+  /**
+   * A request whose KV has arrived: placed on a GPU, or queued until one has room, or rejected when
+   * no GPU ever will have (its KV at the end exceeds an empty GPU's capacity), so that it does not
+   * hold up the first-in, first-out line behind it for good.
+   */
   admit(slot: number, nowSeconds: number): void {
     if (this.waitingCount === 0 && this.place(slot, nowSeconds)) return;
+    if (this.kvTokensAtEnd(slot) > this.config.kvCapacityTokensPerGpu) {
+      this.ctx.decodeRejected(slot, nowSeconds);
+      return;
+    }
     const next = this.ctx.requests.next;
     next[slot] = -1;
     if (this.waitingTail >= 0) next[this.waitingTail] = slot;
@@ -173,8 +181,7 @@ export class DecodePool extends Pool<DecodeUnit> {
 
   /** Tries to put a request on a GPU with room; false if none has. */
   private place(slot: number, nowSeconds: number): boolean {
-    const i32 = this.ctx.requests.i32;
-    const kvTokensAtEnd = i32[slot * I32_PER_SLOT + R_INPUT] + i32[slot * I32_PER_SLOT + R_OUTPUT];
+    const kvTokensAtEnd = this.kvTokensAtEnd(slot);
     const units = this.units;
     if (this.config.balancer === 'round-robin') {
       const gpus = this.config.gpusPerUnit;
@@ -227,6 +234,12 @@ export class DecodePool extends Pool<DecodeUnit> {
     }
   }
 
+  /** KV tokens the request holds when it finishes: prompt and whole answer. */
+  private kvTokensAtEnd(slot: number): number {
+    const i32 = this.ctx.requests.i32;
+    return i32[slot * I32_PER_SLOT + R_INPUT] + i32[slot * I32_PER_SLOT + R_OUTPUT];
+  }
+
   /** Decode steps to produce `tokens` tokens. */
   private stepsFor(tokens: number): number {
     return this.tokensPerStep === 1 ? tokens : Math.ceil(tokens / this.tokensPerStep - 1e-9);
@@ -235,7 +248,8 @@ export class DecodePool extends Pool<DecodeUnit> {
   /**
    * Room for the request's prompt and whole answer next to what the GPU's sequences will grow to: the
    * KV in use only grows until a sequence leaves, so reserving at admission means no step ever
-   * outgrows the GPU's memory (no preemption is modelled).
+   * outgrows the GPU's memory (no preemption is modelled). An empty GPU (maxSequencesPerGpu ≥ 1) takes
+   * any request within kvCapacityTokensPerGpu, so a request fails on every GPU for good only beyond it.
    */
   private fits(unit: DecodeUnit, rank: number, kvTokensAtEnd: number): boolean {
     const g = rank * GPU_FIELDS;

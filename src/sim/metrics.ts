@@ -182,6 +182,16 @@ export class FleetMetrics {
   }
 
   /**
+   * Takes a prompt counted by `prefilled` at `prefilledSeconds` back off the token ledger, in the
+   * bucket it went to (its request was refused and pays nothing); the prefill work stays counted.
+   */
+  unbilled(prefilledSeconds: number, model: number, channel: number, hitTokens: number, inputTokens: number): void {
+    const t = ((this.bucketOf(prefilledSeconds) * this.models + model) * this.channels + channel) * 3;
+    this.tokens[t + INPUT_CACHE_HIT] -= hitTokens;
+    this.tokens[t + INPUT_CACHE_MISS] -= inputTokens - hitTokens;
+  }
+
+  /**
    * A request's last token is out: its output tokens, the context they were produced with (output
    * token j, 0-based, with input + j tokens) and its latencies; ttft or tpot < 0 is not recorded.
    */

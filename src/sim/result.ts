@@ -33,6 +33,7 @@ export interface BucketResult {
   startSeconds: number;
   arrived: number;
   admitted: number;
+  /** Turned away by the API server in the bucket, or refused at decode admission (see FleetResult.requests). */
   rejected: number;
   completed: number;
   /** Tokens by model and channel (rows with any tokens), attributed when served. */
@@ -70,8 +71,20 @@ export interface FleetResult {
     arrived: number;
     /** Arrivals before the window start, ignored. */
     beforeWindow: number;
+    /** Past the API server, into prefill. */
     admitted: number;
+    /**
+     * Never served: turned away by the API server (too many waiting for prefill; not admitted) or, after
+     * prefill, at decode admission (rejectedTooLongForDecode). So arrived − beforeWindow = completed +
+     * rejected + inFlightAtEnd, and admitted = completed + rejectedTooLongForDecode + inFlightAtEnd.
+     */
     rejected: number;
+    /**
+     * Of `rejected`, the requests admitted and prefilled whose prompt + answer exceeds one decode GPU's
+     * KV capacity (kvCapacityTokensPerGpu), refused when their KV reached decode. Their prompts are not
+     * billed (taken off the token ledger), but the prefill work and node time they took stay counted.
+     */
+    rejectedTooLongForDecode: number;
     completed: number;
     /** Still in the system when the run stopped (0 when drained). */
     inFlightAtEnd: number;

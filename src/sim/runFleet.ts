@@ -67,6 +67,7 @@ class FleetRun implements SimContext {
   private beforeWindow = 0;
   private admitted = 0;
   private rejected = 0;
+  private rejectedTooLongForDecode = 0;
   private completed = 0;
   /** Events handled where they arose instead of going through the queue. */
   private inlineEvents = 0;
@@ -166,6 +167,7 @@ class FleetRun implements SimContext {
         beforeWindow: this.beforeWindow,
         admitted: this.admitted,
         rejected: this.rejected,
+        rejectedTooLongForDecode: this.rejectedTooLongForDecode,
         completed: this.completed,
         inFlightAtEnd: this.requests.inFlight,
         peakInFlight: this.requests.capacityUsed,
@@ -287,6 +289,20 @@ class FleetRun implements SimContext {
     const requests = this.requests;
     const tpotSeconds = (nowSeconds - requests.f64[slot * F64_PER_SLOT + R_FIRST_TOKEN]) / (requests.i32[slot * I32_PER_SLOT + R_OUTPUT] - 1);
     this.finish(slot, nowSeconds, tpotSeconds);
+  }
+
+  decodeRejected(slot: number, nowSeconds: number): void {
+    const requests = this.requests;
+    const m = this.metrics;
+    const i32 = requests.i32;
+    const at = slot * I32_PER_SLOT;
+    // A refused request pays nothing: its prompt, billed when computed, leaves the ledger.
+    m.unbilled(requests.f64[slot * F64_PER_SLOT + R_FIRST_TOKEN], i32[at + R_MODEL], i32[at + R_CHANNEL], i32[at + R_HIT], i32[at + R_INPUT]);
+    this.rejected++;
+    this.rejectedTooLongForDecode++;
+    m.add(F.rejected, nowSeconds, 1);
+    requests.release(slot);
+    m.setGauge(this.inFlight, nowSeconds, requests.inFlight);
   }
 
   private finish(slot: number, nowSeconds: number, tpotSeconds: number): void {

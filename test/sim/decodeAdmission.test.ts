@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetConfig } from '../../src/sim/config.js';
+import type { DecodeBalancerKind, FleetConfig } from '../../src/sim/config.js';
 import type { FleetResult } from '../../src/sim/result.js';
 import { runFleet } from '../../src/sim/runFleet.js';
 import { AffineStepTimeModel } from '../../src/sim/stepTime.js';
@@ -12,10 +12,10 @@ import { smallFleet } from './fixtures.js';
 const model = new AffineStepTimeModel({ prefillFixedSeconds: 0.01, decodeFixedSeconds: 1 });
 
 /** `units` decode units of one GPU each, holding 1,000 KV tokens. */
-function decodeUnits(units: number): FleetConfig {
+function decodeUnits(units: number, balancer: DecodeBalancerKind = 'deepseek'): FleetConfig {
   const config = smallFleet({ endSeconds: 600, bucketSeconds: 600 });
   config.prefill = { ...config.prefill, tokenBudgetPerGpu: 100_000 };
-  config.decode = { ...config.decode, gpusPerUnit: 1, kvCapacityTokensPerGpu: 1000, plan: { kind: 'schedule', steps: [{ atSeconds: 0, units }] } };
+  config.decode = { ...config.decode, gpusPerUnit: 1, kvCapacityTokensPerGpu: 1000, balancer, plan: { kind: 'schedule', steps: [{ atSeconds: 0, units }] } };
   return config;
 }
 
@@ -35,5 +35,53 @@ describe('decode admission', () => {
     expect(maxDecodeWaiting(result)).toBe(0);
     // The long request is the last to finish (99 steps after 0.01 s); a queued one would end ~50 s later.
     expect(result.latency.e2eSeconds.max).toBeCloseTo(99.01, 6);
+  });
+
+  it.each(['deepseek', 'least-loaded', 'round-robin'] as const)('rejects a request too long for any decode GPU instead of stalling the line behind it (%s)', (balancer) => {
+    // First a request whose prompt + answer (950 + 100) exceeds a decode GPU's 1,000 KV tokens, then
+    // twenty that fit. It used to wait at the head of the line for good, and every later one behind it.
+    const requests = [{ arrivalSeconds: 0, inputTokens: 950, outputTokens: 100 }];
+    for (let i = 1; i <= 20; i++) requests.push({ arrivalSeconds: i * 0.05, inputTokens: 50, outputTokens: 50 });
+    const result = runFleet(decodeUnits(2, balancer), arraySource(requests), model);
+    const r = result.requests;
+    expect(r).toMatchObject({ arrived: 21, admitted: 21, rejected: 1, rejectedTooLongForDecode: 1, completed: 20, inFlightAtEnd: 0 });
+    expect(maxDecodeWaiting(result)).toBe(0);
+    // 49 decode steps of 1 s after at most a second of arrivals and prefill.
+    expect(result.latency.e2eSeconds.max).toBeLessThan(51);
+    expect(result.buckets[0].rejected).toBe(1);
+  });
+
+  it('counts a rejected request once, keeps its prefill work and bills none of its prompt', () => {
+    const config = smallFleet({ endSeconds: 100, bucketSeconds: 10 });
+    config.cache = { capacityBytes: Number.POSITIVE_INFINITY, readBytesPerSecondPerGpu: 1e12, overlapLoad: false };
+    // 1,000 bytes per token at 1 MB/s: a prompt's KV takes (input / 1,000) s to reach decode.
+    config.kvTransfer = { bytesPerSecondPerGpu: 1e6, overlapped: false };
+    config.decode = { ...config.decode, kvCapacityTokensPerGpu: 2000 };
+    const fast = new AffineStepTimeModel({ prefillFixedSeconds: 0.01, decodeFixedSeconds: 0.01 });
+    const blocks = Float64Array.from([1, 2, 3, 4]);
+    const requests = [
+      { arrivalSeconds: 0, inputTokens: 512, outputTokens: 2, blockTokens: 512, blockIds: blocks.subarray(0, 1) },
+      // Too long for decode (2,048 + 100 > 2,000), with 512 tokens from the cache: prefilled by 9.01 s
+      // (bucket 0), its KV reaches decode 2.048 s later (bucket 1) and is refused there.
+      { arrivalSeconds: 9, inputTokens: 2048, outputTokens: 100, blockTokens: 512, blockIds: blocks },
+      // As long, but its one output token comes from prefill: it never needs decode, and completes.
+      { arrivalSeconds: 20, inputTokens: 2048, outputTokens: 1, blockTokens: 512, blockIds: blocks },
+      { arrivalSeconds: 30, inputTokens: 1500, outputTokens: 400 },
+    ];
+    const result = runFleet(config, arraySource(requests), fast);
+    const r = result.requests;
+    expect(r).toMatchObject({ arrived: 4, beforeWindow: 0, admitted: 4, rejected: 1, rejectedTooLongForDecode: 1, completed: 3, inFlightAtEnd: 0 });
+    // Every request arrives once and completes or is rejected.
+    expect(r.arrived - r.beforeWindow).toBe(r.completed + r.rejected + r.inFlightAtEnd);
+    expect(r.admitted).toBe(r.completed + r.rejectedTooLongForDecode + r.inFlightAtEnd);
+    expect(result.buckets.map((b) => b.rejected).slice(0, 3)).toEqual([0, 1, 0]);
+    expect(result.latency.ttftSeconds.count).toBe(3);
+    // Billed: the completed requests' prompts only (the third's fully cached). Bucket 0 keeps the first's.
+    expect(result.totals).toMatchObject({ inputTokens: 512 + 2048 + 1500, cacheHitInputTokens: 2048, cacheMissInputTokens: 512 + 1500 });
+    expect(result.buckets[0].tokens).toEqual([{ model: 'model', channel: 'api', inputCacheHit: 0, inputCacheMiss: 512, output: 2 }]);
+    // Served: prefill computed the rejected prompt too, and the cache-hit share counts what was admitted.
+    const b0 = result.buckets[0];
+    expect((b0.prefillInputTokensPerSecondPerNode as number) * b0.nodeSeconds.prefill).toBeCloseTo(512 + 2048, 6);
+    expect(result.totals.cacheHitShare).toBeCloseTo((512 + 2048) / (512 + 2048 + 2048 + 1500), 12);
   });
 });
