@@ -1,5 +1,5 @@
 import { formatInstant, parseInstant, parseTimeZone, type TimeZone } from '../econ/clock.js';
-import { fromDecimal, toNumber, type Ratio } from '../econ/exact.js';
+import { add, compare, fromDecimal, ONE, toExactString, ZERO, type Ratio } from '../econ/exact.js';
 import type { TrafficCell } from '../econ/ledger.js';
 import type { PriceBook } from '../econ/pricebook.js';
 import { TOKEN_CLASSES } from '../econ/pricebook.js';
@@ -110,9 +110,14 @@ function profileTraffic(file: Required<Omit<TrafficFile, 'buckets'>>, bucketCoun
   const bucketWeights = file.bucketWeights.map((w) => fromDecimal(w));
   for (const tokenClass of TOKEN_CLASSES) {
     const shares: Ratio[] = file.mix.map((entry) => fromDecimal(typeof entry.share === 'number' ? entry.share : entry.share[tokenClass]));
-    const shareSum = shares.reduce((sum, s) => sum + toNumber(s), 0);
-    if (Math.abs(shareSum - 1) > 1e-6) {
-      throw new ScenarioError(['traffic', 'mix'], `the ${tokenClass} shares sum to ${shareSum}, expected 1`);
+    // Shares are exact decimals and must sum to exactly 1: nothing is rescaled, so a mix that is off
+    // by a rounding (0.333 x 3) is an error rather than tokens silently moved between models.
+    const shareSum = shares.reduce(add, ZERO);
+    if (compare(shareSum, ONE) !== 0) {
+      throw new ScenarioError(
+        ['traffic', 'mix'],
+        `the ${tokenClass} shares sum to ${toExactString(shareSum)}, expected exactly 1 (e.g. thirds as 0.3333, 0.3333, 0.3334)`,
+      );
     }
     apportion(totals[tokenClass], bucketWeights).forEach((bucketTokens, b) => {
       apportion(bucketTokens, shares).forEach((tokens, m) => {

@@ -117,7 +117,10 @@ describe('bad scenarios get one clear line', () => {
   });
 
   it('mix shares that do not sum to 1, and weights that do not match the buckets', () => {
-    expect(errorFor((doc) => doc.setIn(['traffic', 'mix', 0, 'share'], 0.9))).toMatch(/traffic\.mix: the inputCacheHit shares sum to 0\.9, expected 1/);
+    expect(errorFor((doc) => doc.setIn(['traffic', 'mix', 0, 'share'], 0.9))).toMatch(/^bad\.yaml:\d+: traffic\.mix: the inputCacheHit shares sum to 0\.9, expected exactly 1/);
+    // Exact: a share a float tolerance would have let through is named to its last digit.
+    const perClass = { inputCacheHit: 1, inputCacheMiss: 1, output: 0.9999996 };
+    expect(errorFor((doc) => doc.setIn(['traffic', 'mix', 0, 'share'], perClass))).toMatch(/traffic\.mix: the output shares sum to 0\.9999996, expected exactly 1/);
     expect(errorFor((doc) => doc.setIn(['traffic', 'bucketWeights'], [1, 2]))).toMatch(/expected 4 weights, one per bucket/);
   });
 
