@@ -8,7 +8,7 @@ import { buildPriceBook } from './build-prices.js';
 import { buildSimulation, type SimulationSpec } from './build-simulation.js';
 import { workloadNames } from './workload-spec.js';
 import { ScenarioError, type KeyPath } from './scenario-error.js';
-import type { ScenarioFile, TrafficFile } from './schema.js';
+import type { PriceBookFile, ScenarioFile, TrafficFile } from './schema.js';
 import { apportion, resolveVolume } from './volumes.js';
 
 /** A scenario with every time resolved, every amount exact and every cross-field rule checked. */
@@ -44,6 +44,20 @@ export function buildScenario(file: ScenarioFile): Scenario {
   const models = new Set(cells.map((cell) => cell.model));
   const channels = new Set(cells.map((cell) => cell.channel));
   const books = file.priceBooks;
+  const book = (key: 'theoretical' | 'realized', bookFile: PriceBookFile): PriceBook => {
+    const path = ['priceBooks', key];
+    const built = buildPriceBook(bookFile, path, models, channels);
+    // A book whose prices take effect after the window starts has no price for the hours before: an
+    // error, not those hours silently billed at prices that did not yet hold.
+    if (built.versions[0].effectiveFromMs > window.startMs) {
+      throw new ScenarioError(
+        [...path, 'effectiveFrom'],
+        `prices take effect at ${bookFile.effectiveFrom}, after the window starts (${formatInstant(window.startMs, window.zone)}); ` +
+          'the earlier hours would have no price (give the prices in force then, and this list under "changes")',
+      );
+    }
+    return built;
+  };
   return {
     name: file.name,
     description: file.description ?? '',
@@ -52,8 +66,8 @@ export function buildScenario(file: ScenarioFile): Scenario {
     buckets,
     pools,
     traffic,
-    theoretical: buildPriceBook(books.theoretical, ['priceBooks', 'theoretical'], models, channels),
-    realized: books.realized ? buildPriceBook(books.realized, ['priceBooks', 'realized'], models, channels) : null,
+    theoretical: book('theoretical', books.theoretical),
+    realized: books.realized ? book('realized', books.realized) : null,
     simulation,
   };
 }
