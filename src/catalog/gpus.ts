@@ -22,7 +22,10 @@ export interface GpuSpec {
   scaleOutBytesPerSecond: number;
   /** GPUs in one node (server or compute tray): what "per node" means for this GPU. */
   gpusPerNode: number;
-  /** Streaming multiprocessors (CUs on AMD): communication kernels that borrow SMs borrow a share of these. */
+  /**
+   * Streaming multiprocessors (CUs on AMD): communication kernels that borrow SMs borrow a share of these.
+   * Not read by the step model yet: calibration.ts's normalCommunicationSmShare is DeepSeek's 20 of 132.
+   */
   streamingMultiprocessors: number;
   source: string;
 }
@@ -57,7 +60,7 @@ export const GPUS: readonly GpuSpec[] = [
     scaleUpDomainGpus: 8,
     scaleOutBytesPerSecond: 50 * GB, // calib §8 H100: CX7 NDR 400 Gb/s, 50 GB/s per direction
     gpusPerNode: 8,
-    streamingMultiprocessors: 132,
+    streamingMultiprocessors: 132, // H100 SXM5: 132 SMs (NVIDIA H100 Tensor Core GPU Architecture whitepaper)
     source: 'perf-calibration.md §8 H100 SXM row (aiconfigurator h100_sxm.yaml @f576734)',
   },
   {
@@ -71,6 +74,8 @@ export const GPUS: readonly GpuSpec[] = [
     // calib §8 H200 lists 25 GB/s from an older YAML; HGX H200 ships one 400 Gb/s NIC per GPU like H100.
     scaleOutBytesPerSecond: 50 * GB,
     gpusPerNode: 8,
+    // Assumed H100 SXM5's 132 (H100 whitepaper): H200 is the same GH100 part with HBM3e. Not checked
+    // against an H200 document; not in perf-calibration.md.
     streamingMultiprocessors: 132,
     source: 'perf-calibration.md §8 H200 row (aiconfigurator h200_sxm.yaml @fb73bd5)',
   },
@@ -110,6 +115,8 @@ export const GPUS: readonly GpuSpec[] = [
     scaleUpDomainGpus: 72,
     scaleOutBytesPerSecond: 100 * GB, // calib §8 GB200: CX8 XDR 800 Gb/s, 100 GB/s
     gpusPerNode: 4, // calib §8 GB200: 4 GPUs per tray, 18 trays
+    // Assumed B200's 148 (see the b200 row). Not checked against an NVIDIA GB200 document, and public
+    // kernel notes report 152 SMs on GB200 parts: verify before relying on it.
     streamingMultiprocessors: 148,
     source: 'perf-calibration.md §8 GB200 (NVL72) row (aiconfigurator gb200.yaml @f576734)',
   },

@@ -75,6 +75,25 @@ export function roundHalfEven(a: Ratio): bigint {
   return floor % 2n === 0n ? floor : floor + 1n;
 }
 
+/**
+ * The exact value as text: a decimal when it has one ("0.9999996", "-2.5", "3"), else "num/den".
+ * Every sum of decimals read by fromDecimal has one, so error messages can quote it to the last digit.
+ */
+export function toExactString(a: Ratio): string {
+  let den = a.den;
+  let digits = 0;
+  let scale = 1n; // 10^digits / den, once den divides 10^digits
+  while (den % 10n === 0n) [den, digits] = [den / 10n, digits + 1];
+  while (den % 2n === 0n) [den, digits, scale] = [den / 2n, digits + 1, scale * 5n];
+  while (den % 5n === 0n) [den, digits, scale] = [den / 5n, digits + 1, scale * 2n];
+  if (den !== 1n) return `${a.num}/${a.den}`;
+  const magnitude = (a.num < 0n ? -a.num : a.num) * scale;
+  const text = magnitude.toString().padStart(digits + 1, '0');
+  const whole = text.slice(0, text.length - digits);
+  const fraction = text.slice(text.length - digits);
+  return `${a.num < 0n ? '-' : ''}${whole}${digits > 0 ? `.${fraction}` : ''}`;
+}
+
 /** For display and for ratios of money (margins); never for amounts kept in the ledger. */
 export function toNumber(a: Ratio): number {
   return Number(a.num) / Number(a.den);

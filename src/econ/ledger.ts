@@ -32,7 +32,7 @@ export interface TrafficCell {
 export interface BucketUsage {
   startMs: number;
   endMs: number;
-  /** Node-milliseconds per pool, in the order of the ledger's pools. */
+  /** Whole node-milliseconds per pool, in the order of the ledger's pools. */
   nodeMsByPool: readonly number[];
   peakNodesByPool: readonly number[];
   /** The most nodes up at once across all pools. */
@@ -63,8 +63,15 @@ export interface Ledger {
 const MS_PER_HOUR = 3_600_000n;
 const MICROS_PER_USD = 1_000_000n;
 
-/** Cost of `nodeMs` node-milliseconds of a pool, in micro-dollars, exact. */
+/**
+ * Cost of `nodeMs` node-milliseconds of a pool, in micro-dollars, exact. Node time must be whole
+ * milliseconds: a caller with fractional time rounds it on its running total (as simulate.ts does), so
+ * that its rounding does not accumulate; this function will not round it for them.
+ */
 export function poolCostMicros(pool: PoolSpec, nodeMs: number): Ratio {
+  if (!Number.isSafeInteger(nodeMs) || nodeMs < 0) {
+    throw new RangeError(`pool "${pool.name}": node time must be whole node-milliseconds >= 0, got ${nodeMs}`);
+  }
   const gpuHours = ratio(BigInt(nodeMs) * BigInt(pool.gpusPerNode), MS_PER_HOUR);
   return mul(mul(gpuHours, pool.gpuHourUsd), ratio(MICROS_PER_USD));
 }
@@ -79,7 +86,7 @@ export function cellRevenueMicros(book: PriceBook, segments: readonly PricingSeg
     let exact: Ratio = ZERO;
     for (const segment of segments) {
       const prices = pricesFor(segment.version, cell.model);
-      if (!prices) throw new Error(`price book "${book.name}" has no price for model ${cell.model}`);
+      if (!prices) throw new RangeError(`price book "${book.name}" has no price for model "${cell.model}" (and no "*" entry)`);
       const perToken = mul(prices[tokenClass], priceFactor(segment.activeRules, cell.model));
       exact = add(exact, mul(mul(perToken, segment.fraction), ratio(cell[tokenClass])));
     }

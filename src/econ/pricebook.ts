@@ -26,7 +26,10 @@ export interface TimeOfDayRule {
 
 export interface PriceBook {
   name: string;
-  /** Versions sorted by effectiveFromMs; the first one also covers any time before it. */
+  /**
+   * Versions sorted by effectiveFromMs. Nothing is priced before the first one (-Infinity when its prices
+   * have always held): a book that starts later has no prices for the earlier hours.
+   */
   versions: readonly PriceVersion[];
   rules: readonly TimeOfDayRule[];
   /** Channels whose tokens are paid; 'all' for every channel. Free channels earn nothing. */
@@ -53,6 +56,10 @@ export interface PricingSegment {
 
 /** Splits [startMs, endMs) at every version change and rule edge. */
 export function pricingSegments(book: PriceBook, startMs: number, endMs: number): PricingSegment[] {
+  const firstMs = book.versions[0].effectiveFromMs;
+  if (startMs < firstMs) {
+    throw new RangeError(`price book "${book.name}" has no prices before ${new Date(firstMs).toISOString()}, asked from ${new Date(startMs).toISOString()}`);
+  }
   const ruleIntervals = book.rules.map((rule) =>
     dailyWindowIntervals(startMs, endMs, rule.zone, rule.startMinute, rule.endMinute),
   );

@@ -49,9 +49,16 @@ function activationBytes(format: NumberFormat): number {
   return format === 'bf16' ? 2 : 1;
 }
 
-/** Bytes one token occupies in a dispatch or combine message (FP8 carries a 4-byte scale per 128). */
+/**
+ * Bytes one token occupies in a dispatch or combine message. FP8 is DeepEP's format: E4M3 values plus
+ * one float32 scale per 128 channels (DeepEP deep_ep/buffer.py, Buffer.dispatch: x as
+ * `[num_tokens, hidden]` float8_e4m3fn with `[num_tokens, hidden // 128]` torch.float scales). FP4's
+ * block scale is already in bytesPerElement (MXFP4: 1 byte per 32), so nothing is added to it; BF16
+ * carries none.
+ */
 function rowBytes(hidden: number, format: NumberFormat): number {
-  return format === 'bf16' ? hidden * 2 : hidden * bytesPerElement(format) + (hidden / 128) * 4;
+  if (format === 'fp8') return hidden * bytesPerElement('fp8') + (hidden / 128) * 4;
+  return hidden * bytesPerElement(format);
 }
 
 /** A bound tally per stage, for the breakdown. */

@@ -7,7 +7,13 @@ import type { NodeStep, StatementBucket, StatementJson, TokenBreakdown } from '.
 
 const MS_PER_HOUR = 3_600_000;
 
-/** Micro-dollars to dollars, for display; exact for any amount below $9 billion. */
+/**
+ * Micro-dollars to dollars, for display and JSON: the double nearest to micros / 10^6, which is not that
+ * amount exactly (most decimals have no exact double; only Number(micros) is exact, below 2^53 micros).
+ * Below $1 billion (15 significant digits) it prints as the exact micro-dollar decimal and
+ * Math.round(usd × 1e6) gives the micros back; sums of these doubles may still be off in the last
+ * digits, which is why every total is summed in the ledger's bigint micros and converted once.
+ */
 export function usd(micros: bigint): number {
   return Number(micros) / 1e6;
 }

@@ -12,7 +12,11 @@ const COLUMNS = [
   'outputTokens',
 ] as const;
 
-/** One row per bucket, plus average nodes per pool; plain numbers so spreadsheets sum them exactly. */
+/**
+ * One row per bucket, plus average nodes per pool, as plain decimal numbers: money to the micro-dollar,
+ * as in the JSON. A spreadsheet adds them as binary floats, so a column's sum can differ from the
+ * statement's total in the last digits; the statement's totals are the exact ones.
+ */
 export function renderHourlyCsv(statement: StatementJson): string {
   const pools = Object.keys(statement.totals.pools);
   const header = [...COLUMNS, ...pools.map((pool) => `averageNodes_${pool}`)];

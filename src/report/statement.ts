@@ -1,7 +1,9 @@
 /**
  * The statement: what `tokenfleet report --json` prints and what every renderer (terminal, CSV, HTML,
  * the web dashboard) draws from. Numbers are plain units (USD, tokens, nodes) as floats for display;
- * the exact amounts live in the ledger (src/econ). Money fields are rounded to the micro-dollar.
+ * the exact amounts live in the ledger (src/econ). Money fields are rounded to the micro-dollar: below
+ * $1 billion each prints as its exact micro-dollar decimal, so a consumer that needs exact sums reads
+ * the JSON numbers as decimals (or as integer micro-dollars, Math.round(usd × 1e6)) and adds those.
  */
 export interface StatementJson {
   scenario: string;

@@ -1,5 +1,5 @@
 import { formatInstant, parseInstant, parseTimeZone, type TimeZone } from '../econ/clock.js';
-import { fromDecimal, toNumber, type Ratio } from '../econ/exact.js';
+import { add, compare, fromDecimal, ONE, toExactString, ZERO, type Ratio } from '../econ/exact.js';
 import type { TrafficCell } from '../econ/ledger.js';
 import type { PriceBook } from '../econ/pricebook.js';
 import { TOKEN_CLASSES } from '../econ/pricebook.js';
@@ -8,7 +8,7 @@ import { buildPriceBook } from './build-prices.js';
 import { buildSimulation, type SimulationSpec } from './build-simulation.js';
 import { workloadNames } from './workload-spec.js';
 import { ScenarioError, type KeyPath } from './scenario-error.js';
-import type { ScenarioFile, TrafficFile } from './schema.js';
+import type { PriceBookFile, ScenarioFile, TrafficFile } from './schema.js';
 import { apportion, resolveVolume } from './volumes.js';
 
 /** A scenario with every time resolved, every amount exact and every cross-field rule checked. */
@@ -44,6 +44,20 @@ export function buildScenario(file: ScenarioFile): Scenario {
   const models = new Set(cells.map((cell) => cell.model));
   const channels = new Set(cells.map((cell) => cell.channel));
   const books = file.priceBooks;
+  const book = (key: 'theoretical' | 'realized', bookFile: PriceBookFile): PriceBook => {
+    const path = ['priceBooks', key];
+    const built = buildPriceBook(bookFile, path, models, channels);
+    // A book whose prices take effect after the window starts has no price for the hours before: an
+    // error, not those hours silently billed at prices that did not yet hold.
+    if (built.versions[0].effectiveFromMs > window.startMs) {
+      throw new ScenarioError(
+        [...path, 'effectiveFrom'],
+        `prices take effect at ${bookFile.effectiveFrom}, after the window starts (${formatInstant(window.startMs, window.zone)}); ` +
+          'the earlier hours would have no price (give the prices in force then, and this list under "changes")',
+      );
+    }
+    return built;
+  };
   return {
     name: file.name,
     description: file.description ?? '',
@@ -52,8 +66,8 @@ export function buildScenario(file: ScenarioFile): Scenario {
     buckets,
     pools,
     traffic,
-    theoretical: buildPriceBook(books.theoretical, ['priceBooks', 'theoretical'], models, channels),
-    realized: books.realized ? buildPriceBook(books.realized, ['priceBooks', 'realized'], models, channels) : null,
+    theoretical: book('theoretical', books.theoretical),
+    realized: books.realized ? book('realized', books.realized) : null,
     simulation,
   };
 }
@@ -110,9 +124,14 @@ function profileTraffic(file: Required<Omit<TrafficFile, 'buckets'>>, bucketCoun
   const bucketWeights = file.bucketWeights.map((w) => fromDecimal(w));
   for (const tokenClass of TOKEN_CLASSES) {
     const shares: Ratio[] = file.mix.map((entry) => fromDecimal(typeof entry.share === 'number' ? entry.share : entry.share[tokenClass]));
-    const shareSum = shares.reduce((sum, s) => sum + toNumber(s), 0);
-    if (Math.abs(shareSum - 1) > 1e-6) {
-      throw new ScenarioError(['traffic', 'mix'], `the ${tokenClass} shares sum to ${shareSum}, expected 1`);
+    // Shares are exact decimals and must sum to exactly 1: nothing is rescaled, so a mix that is off
+    // by a rounding (0.333 x 3) is an error rather than tokens silently moved between models.
+    const shareSum = shares.reduce(add, ZERO);
+    if (compare(shareSum, ONE) !== 0) {
+      throw new ScenarioError(
+        ['traffic', 'mix'],
+        `the ${tokenClass} shares sum to ${toExactString(shareSum)}, expected exactly 1 (e.g. thirds as 0.3333, 0.3333, 0.3334)`,
+      );
     }
     apportion(totals[tokenClass], bucketWeights).forEach((bucketTokens, b) => {
       apportion(bucketTokens, shares).forEach((tokens, m) => {

@@ -183,8 +183,10 @@ export function simulate(scenario: Scenario, options: SimulateOptions): Simulati
 
 /**
  * The run's buckets as ledger usage: node time of the simulated pools as the twin measured it (drains
- * included), other pools from their schedule, and the tokens served, rounded to whole tokens so that
- * each model x channel x class keeps its exact running total.
+ * included), other pools from their schedule, and the tokens served. The ledger takes whole tokens and
+ * whole node-milliseconds, so each line (a model x channel x class's tokens, a simulated pool's node
+ * time) is rounded on its running total, as the ledger rounds money: a bucket gets round(total so far)
+ * minus round(total before), so rounding never accumulates and the window's total is rounded once.
  */
 function simulatedLedger(
   scenario: Scenario,
@@ -194,6 +196,13 @@ function simulatedLedger(
   stepsByPool: NodeStepMs[][],
 ): Ledger {
   const carried = new Map<string, number>();
+  /** Adds `amount` to line `key`'s running total; returns the whole units this bucket posts. */
+  const carry = (key: string, amount: number): number => {
+    const before = carried.get(key) ?? 0;
+    const after = before + amount;
+    carried.set(key, after);
+    return Math.round(after) - Math.round(before);
+  };
   const nodeUsage = nodeUsageFromSteps(stepsByPool, buckets);
   const usage = buckets.map((bucket, b): BucketUsage => {
     const simulated = fleet.buckets[b];
@@ -201,17 +210,13 @@ function simulatedLedger(
     for (const row of simulated?.tokens ?? []) {
       const cell: TrafficCell = { model: row.model, channel: row.channel, inputCacheHit: 0, inputCacheMiss: 0, output: 0 };
       for (const tokenClass of TOKEN_CLASSES) {
-        const key = `${row.model}\u0000${row.channel}\u0000${tokenClass}`;
-        const before = carried.get(key) ?? 0;
-        const after = before + row[tokenClass];
-        carried.set(key, after);
-        cell[tokenClass] = Math.round(after) - Math.round(before);
+        cell[tokenClass] = carry(`tokens\u0000${row.model}\u0000${row.channel}\u0000${tokenClass}`, row[tokenClass]);
       }
       traffic.push(cell);
     }
     const nodeMsByPool = scenario.pools.map((pool, p) => {
-      if (p === spec.prefillPool) return Math.round((simulated?.nodeSeconds.prefill ?? 0) * 1000);
-      if (p === spec.decodePool) return Math.round((simulated?.nodeSeconds.decode ?? 0) * 1000);
+      if (p === spec.prefillPool) return carry('nodeMs\u0000prefill', (simulated?.nodeSeconds.prefill ?? 0) * 1000);
+      if (p === spec.decodePool) return carry('nodeMs\u0000decode', (simulated?.nodeSeconds.decode ?? 0) * 1000);
       return nodeMsWithin(pool.steps, bucket.startMs, bucket.endMs);
     });
     const { peakNodesByPool, peakNodes } = nodeUsage[b];

@@ -1,4 +1,4 @@
-import { add, compare, div, fromDecimal, mul, ratio, sub, ZERO, type Ratio } from '../econ/exact.js';
+import { add, compare, div, mul, ratio, sub, ZERO, type Ratio } from '../econ/exact.js';
 import type { TokenTotals } from '../econ/totals.js';
 import { ScenarioError, type KeyPath } from './scenario-error.js';
 import type { VolumeFile } from './schema.js';
@@ -39,8 +39,4 @@ export function apportion(total: number, weights: readonly Ratio[]): number[] {
     left -= 1n;
   }
   return parts.map(Number);
-}
-
-export function exactWeights(values: readonly number[]): Ratio[] {
-  return values.map((v) => fromDecimal(v));
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { add, fromDecimal, mul, ratio, roundHalfEven, toNumber } from '../../src/econ/exact.js';
+import { add, fromDecimal, mul, ratio, roundHalfEven, toExactString, toNumber } from '../../src/econ/exact.js';
 
 describe('exact ratios', () => {
   it('reads decimals as written, not as binary doubles', () => {
@@ -13,6 +13,22 @@ describe('exact ratios', () => {
 
   it('0.1 + 0.2 is exactly 0.3', () => {
     expect(add(fromDecimal(0.1), fromDecimal(0.2))).toEqual(fromDecimal(0.3));
+  });
+
+  it('prints exact values as decimals to the last digit, and the rest as fractions', () => {
+    expect(toExactString(fromDecimal('0.9999996'))).toBe('0.9999996');
+    expect(toExactString(add(fromDecimal(0.7), fromDecimal(0.3000000000000001)))).toBe('1.0000000000000001');
+    expect(toExactString(ratio(-7, 40))).toBe('-0.175');
+    expect(toExactString(ratio(1, 50))).toBe('0.02');
+    expect(toExactString(ratio(3000))).toBe('3000');
+    expect(toExactString(ratio(0))).toBe('0');
+    expect(toExactString(ratio(1, 3))).toBe('1/3');
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), fc.integer({ min: 0, max: 9 }), (num, exponent) => {
+        const exact = ratio(num, 10n ** BigInt(exponent));
+        expect(fromDecimal(toExactString(exact))).toEqual(exact);
+      }),
+    );
   });
 
   it('rounds half to even', () => {

@@ -134,6 +134,22 @@ describe('ledger', () => {
     expect(ledger.buckets[0].realizedMicros![0][2]).toBe(7_000_000n); // 1/4 at $1 + 3/4 at $2, x 4M tokens
   });
 
+  it('refuses what it cannot price exactly, with a RangeError that says why', () => {
+    // Fractional node time: the caller rounds it on its running total; the ledger does not guess.
+    expect(() => poolCostMicros(pool, 1.5)).toThrow(RangeError);
+    expect(() => poolCostMicros(pool, 1.5)).toThrow(/pool "all": node time must be whole node-milliseconds >= 0, got 1\.5/);
+    expect(() => poolCostMicros(pool, -1)).toThrow(RangeError);
+    // A model the book has no price for.
+    const named = book({ versions: [{ effectiveFromMs: -Infinity, pricesByModel: new Map([['r1', prices(1, 1, 1)]]) }] });
+    expect(() => buildLedger([pool], hours(1, () => [cell('v3', 'api', 1, 1, 1)]), named, null)).toThrow(RangeError);
+    // Hours before the book's first prices took effect are not priced at the later prices.
+    const later = book({ versions: [{ effectiveFromMs: T0 + HOUR_MS, pricesByModel: new Map([['*', prices(1, 1, 1)]]) }] });
+    expect(() => buildLedger([pool], hours(2, () => []), later, null)).toThrow(
+      /price book "test" has no prices before 2025-02-27T13:00:00\.000Z, asked from 2025-02-27T12:00:00\.000Z/,
+    );
+    expect(buildLedger([pool], hours(2, () => []).slice(1), later, null).buckets).toHaveLength(1);
+  });
+
   it('scaling every price by k scales revenue by k (before rounding)', () => {
     fc.assert(
       fc.property(

@@ -1,6 +1,10 @@
 // The calibration constants must reproduce the tables they were fit to, within the stated tolerance.
 import { describe, expect, it } from 'vitest';
-import { lookupGpu } from '../../src/catalog/gpus.js';
+import { bytesPerElement, lookupGpu, type NumberFormat } from '../../src/catalog/gpus.js';
+import { lookupModel } from '../../src/catalog/models.js';
+import { CALIBRATION } from '../../src/perf/calibration.js';
+import { LayerCosts } from '../../src/perf/layer-costs.js';
+import { resolveLayout } from '../../src/perf/layout.js';
 import { allToAllSeconds, allToAllShape, attentionSeconds, gemmSeconds, ratesFor } from '../../src/perf/kernels.js';
 
 const h800 = lookupGpu('h800');
@@ -61,5 +65,23 @@ describe('all-to-all against DeepEP low-latency kernels (calib §1c, 128 tokens,
     const nodesPerToken = 4 * (1 - 0.75 ** 8);
     const deepEpGbps = (4096 * nodesPerToken * 7168) / seconds / 1e9;
     expect(Math.abs(deepEpGbps / 58 - 1)).toBeLessThan(0.1);
+  });
+});
+
+describe('dispatch rows by format (DeepEP FP8: E4M3 + a float32 scale per 128 channels)', () => {
+  const model = lookupModel('deepseek-v3');
+  const gpu = lookupGpu('b200');
+  // Network time of one dispatch over one BF16 combine of the same rows is the ratio of their row bytes.
+  const rowRatio = (dispatch: NumberFormat): number => {
+    const layout = resolveLayout(model, gpu, { nodes: 18, overlap: 'none', precision: { dispatch, combine: 'bf16' } }, 'decode');
+    const stages = new LayerCosts(model, gpu, layout, 'decode').stages(64, null);
+    const call = CALIBRATION.lowLatencyCallSeconds;
+    return (stages.dispatch - call) / (stages.combine - call);
+  };
+
+  it('FP8 adds its 4-byte scale per 128 channels; FP4 carries only the block scale bytesPerElement counts', () => {
+    expect(rowRatio('fp8')).toBeCloseTo((1 + 4 / 128) / 2, 12);
+    expect(rowRatio('fp4')).toBeCloseTo(bytesPerElement('fp4') / 2, 12);
+    expect(rowRatio('bf16')).toBeCloseTo(1, 12);
   });
 });

@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { usd } from '../../src/report/build-statement.js';
+import { ratio, toExactString } from '../../src/econ/exact.js';
 import {
   formatCompact,
   formatNumber,
@@ -60,5 +63,21 @@ describe('compact numbers and tokens', () => {
     expect(formatNumber(5442)).toBe('5,442');
     expect(formatNumber(95.5)).toBe('95.5');
     expect(formatNumber(Number.NaN)).toBe('–');
+  });
+});
+
+describe('usd (micro-dollars to the JSON number)', () => {
+  it('below $1 billion prints the exact micro-dollar amount and gives the micros back', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 15n) + 1n, max: 10n ** 15n - 1n }), (micros) => {
+        expect(String(usd(micros))).toBe(toExactString(ratio(micros, 1_000_000n)));
+        expect(BigInt(Math.round(usd(micros) * 1e6))).toBe(micros);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('is a double, not the amount: sums of them are not exact', () => {
+    expect(usd(100_000n) + usd(200_000n)).not.toBe(usd(300_000n));
   });
 });

@@ -116,8 +116,20 @@ describe('bad scenarios get one clear line', () => {
     );
   });
 
+  it('a price book that takes effect after the window starts', () => {
+    expect(errorFor((doc) => doc.setIn(['priceBooks', 'theoretical', 'effectiveFrom'], '2025-01-01T02:00:00Z'))).toMatch(
+      /^bad\.yaml:\d+: priceBooks\.theoretical\.effectiveFrom: prices take effect at 2025-01-01T02:00:00Z, after the window starts \(2025-01-01T00:00:00Z\); the earlier hours would have no price/,
+    );
+    const doc = parseDocument(BASE);
+    doc.setIn(['priceBooks', 'theoretical', 'effectiveFrom'], '2025-01-01T00:00:00Z');
+    expect(loadScenario(doc.toString(), 'ok.yaml').theoretical.versions).toHaveLength(1);
+  });
+
   it('mix shares that do not sum to 1, and weights that do not match the buckets', () => {
-    expect(errorFor((doc) => doc.setIn(['traffic', 'mix', 0, 'share'], 0.9))).toMatch(/traffic\.mix: the inputCacheHit shares sum to 0\.9, expected 1/);
+    expect(errorFor((doc) => doc.setIn(['traffic', 'mix', 0, 'share'], 0.9))).toMatch(/^bad\.yaml:\d+: traffic\.mix: the inputCacheHit shares sum to 0\.9, expected exactly 1/);
+    // Exact: a share a float tolerance would have let through is named to its last digit.
+    const perClass = { inputCacheHit: 1, inputCacheMiss: 1, output: 0.9999996 };
+    expect(errorFor((doc) => doc.setIn(['traffic', 'mix', 0, 'share'], perClass))).toMatch(/traffic\.mix: the output shares sum to 0\.9999996, expected exactly 1/);
     expect(errorFor((doc) => doc.setIn(['traffic', 'bucketWeights'], [1, 2]))).toMatch(/expected 4 weights, one per bucket/);
   });
 

@@ -51,6 +51,32 @@ describe('simulate a scenario', () => {
     expect(report.totals.averageNodes).toBe(3);
   });
 
+  it('rounds simulated node time on its running total: the window is its exact node time, rounded once', () => {
+    // Units leave every other minute and drain for a fraction of a millisecond past a whole one, so
+    // many one-minute buckets carry fractional node-milliseconds: rounding each bucket alone drifts.
+    const flapping = Array.from({ length: 20 }, (_, m) => `{ from: "00:${String(m).padStart(2, '0')}", units: ${m % 2 === 0 ? 3 : 1} }`).join(', ');
+    const text = SMALL_SYNTHETIC.replace('bucket: 10m', 'bucket: 1m')
+      .replaceAll('steps: [{ from: "00:00", units: 1 }]', `steps: [${flapping}]`)
+      .replace('requestsPerSecond: [2, 3]', `requestsPerSecond: [${Array(20).fill(6).join(', ')}]`);
+    const dir = mkdtempSync(join(tmpdir(), 'tokenfleet-'));
+    const path = join(dir, 'flapping.yaml');
+    writeFileSync(path, text);
+    const report = run(path);
+    for (const pool of ['prefill', 'decode'] as const) {
+      let exactMs = 0;
+      let fractionalBuckets = 0;
+      report.hourly.forEach((row, b) => {
+        const bucketExactMs = report.fleet.buckets[b].nodeSeconds[pool] * 1000;
+        if (!Number.isInteger(bucketExactMs)) fractionalBuckets++;
+        exactMs += bucketExactMs;
+        // Each bucket is within a millisecond of its exact node time; the running total within half of one.
+        expect(Math.abs(row.nodesByPool[pool] * 60_000 - bucketExactMs)).toBeLessThan(1);
+      });
+      expect(fractionalBuckets).toBeGreaterThan(5);
+      expect(Math.round(report.totals.pools[pool].nodeHours * 3_600_000)).toBe(Math.round(exactMs));
+    }
+  });
+
   it('different seeds change a synthetic run, the same seed does not', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tokenfleet-'));
     const path = join(dir, 'small.yaml');
