@@ -1,7 +1,8 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '../errors.js';
+import { fileErrorReason } from './files.js';
 import type { RequestRecord, RequestSource } from '../workload/request.js';
 import { traceParser, type TraceFormat } from '../workload/traceFormats.js';
 
@@ -24,7 +25,12 @@ export class LineReader {
     try {
       this.fd = openSync(path, 'r');
     } catch (error) {
-      throw new InputError(`cannot open: ${(error as Error).message}`, path);
+      throw new InputError(`cannot open: ${fileErrorReason(error)}`, path);
+    }
+    // A folder opens, then fails its first read: say so now, as for a missing file.
+    if (fstatSync(this.fd).isDirectory()) {
+      this.close();
+      throw new InputError('cannot open: is a directory', path);
     }
     this.buffer = Buffer.allocUnsafe(chunkBytes);
   }
