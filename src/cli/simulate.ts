@@ -2,7 +2,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
-import { readScenarioFile } from '../io/scenario-file.js';
+import { readSimulationScenarioFile } from '../io/scenario-file.js';
 import { workloadEnvironment } from '../io/workload-env.js';
 import { workloadInWorkerThread } from '../io/workload-thread.js';
 import { formatNumber, formatPercent } from '../report/format.js';
@@ -34,7 +34,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
     .option('--no-progress', 'no progress bar on the terminal')
     .option('--single-thread', 'generate the workload and look up the KV cache on the simulating thread (same results, slower)')
     .action((scenarioPath: string, options: SimulateCliOptions) => {
-      const scenario = readScenarioFile(scenarioPath);
+      const scenario = readSimulationScenarioFile(scenarioPath);
       if (options.seed !== undefined && !/^\d+$/.test(options.seed)) throw new InputError(`expected a whole number >= 0, got "${options.seed}"`, '--seed');
       const seed = options.seed === undefined ? undefined : Number(options.seed);
       if (options.html) checkWritable(options.html);

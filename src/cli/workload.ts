@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readScenarioFile } from '../io/scenario-file.js';
+import { readSimulationScenarioFile } from '../io/scenario-file.js';
 import { workloadEnvironment } from '../io/workload-env.js';
 import { formatNumber, formatPercent } from '../report/format.js';
 import { workloadStats } from '../scenario/workload-stats.js';
@@ -15,7 +15,7 @@ export function registerWorkload(program: Command, io: CliIo): void {
     .option('--to <time>', 'stop at this bucket boundary (keep the span short: the unbounded cache grows with it)')
     .option('--json', 'print one JSON object')
     .action((scenarioPath: string, options: { from?: string; to?: string; json?: boolean }) => {
-      const scenario = readScenarioFile(scenarioPath);
+      const scenario = readSimulationScenarioFile(scenarioPath);
       const { fromBucket, toBucket } = bucketRange(scenario, options);
       const stats = workloadStats(scenario, workloadEnvironment(scenarioPath), fromBucket, toBucket);
       if (options.json) {

@@ -22,6 +22,17 @@ export function fileErrorReason(error: unknown): string {
   return code && message.startsWith(`${code}: `) ? message.slice(code.length + 2).replace(/, \w+ '.*'$/, '') : message;
 }
 
+/** Why `path` could not be read as a file, or undefined if it can. */
+export function unreadableFileReason(path: string): string | undefined {
+  try {
+    if (statSync(path).isDirectory()) return 'is a directory';
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (error) {
+    return fileErrorReason(error);
+  }
+}
+
 /**
  * Writes the whole file or nothing: the text goes to a temporary file beside the target, which is
  * renamed over it only once complete, so a failure never leaves a half-written output.

@@ -12,14 +12,13 @@ const { scenarioPath, request, ring, port } = workerData as GenerationThreadData
 const writer = new BlockRecordWriter(ring);
 
 try {
-  const [{ readScenarioFile }, { workloadEnvironment }, { openWorkload }, { newRequestRecord }] = await Promise.all([
+  const [{ readSimulationScenarioFile }, { workloadEnvironment }, { openWorkload }, { newRequestRecord }] = await Promise.all([
     import('./scenario-file.js'),
     import('./workload-env.js'),
     import('../scenario/workload-spec.js'),
     import('../workload/request.js'),
   ]);
-  const spec = readScenarioFile(scenarioPath).simulation;
-  if (!spec) throw new Error(`${scenarioPath} has no simulation section`);
+  const spec = readSimulationScenarioFile(scenarioPath).simulation;
   const { fromSeconds, toSeconds } = request;
   const { source, skippedRows } = openWorkload(spec.workload, request.seed, workloadEnvironment(scenarioPath), fromSeconds, toSeconds);
   const names: WorkloadThreadMessage = { type: 'names', models: [...source.models], channels: [...source.channels] };

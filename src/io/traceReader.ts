@@ -94,11 +94,20 @@ export interface TraceSource extends RequestSource {
   readonly skippedExamples: readonly string[];
 }
 
-/** Infers the format from the file name: .jsonl → Mooncake, .csv → Azure 2023. */
-export function traceFormatOf(path: string): TraceFormat {
+/** The format the file name tells: .jsonl → Mooncake, .csv → Azure 2023; undefined for any other name. */
+export function inferTraceFormat(path: string): TraceFormat | undefined {
   if (path.endsWith('.jsonl')) return 'mooncake';
   if (path.endsWith('.csv')) return 'azure-2023';
-  throw new InputError('cannot tell the trace format: expected a .csv (Azure 2023) or .jsonl (Mooncake) file', path);
+  return undefined;
+}
+
+export const UNKNOWN_TRACE_FORMAT = 'cannot tell the trace format: expected a .csv (Azure 2023) or .jsonl (Mooncake) file';
+
+/** Infers the format from the file name (inferTraceFormat), or fails naming the file. */
+export function traceFormatOf(path: string): TraceFormat {
+  const format = inferTraceFormat(path);
+  if (format === undefined) throw new InputError(UNKNOWN_TRACE_FORMAT, path);
+  return format;
 }
 
 /** A streaming source over a trace file; arrivals must be in time order (both public traces are). */

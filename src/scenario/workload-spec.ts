@@ -107,6 +107,16 @@ export function buildWorkloadSpec(
   };
 }
 
+/** Every trace file the workload section reads (path as written), with the key that names it and its format if given. */
+export function workloadTraceFiles(file: SimulationFile['workload'], at: KeyPath): { key: KeyPath; path: string; format?: TraceFormat }[] {
+  const files: { key: KeyPath; path: string; format?: TraceFormat }[] = [];
+  if (file.trace) files.push({ key: [...at, 'trace', 'path'], path: file.trace.path, format: file.trace.format });
+  file.synthetic?.streams.forEach((stream, i) => {
+    if (stream.lengthsFromTrace !== undefined) files.push({ key: [...at, 'synthetic', 'streams', i, 'lengthsFromTrace'], path: stream.lengthsFromTrace });
+  });
+  return files;
+}
+
 /** The models and channels the workload will send, to check the price books before a long run. */
 export function workloadNames(spec: WorkloadSpec): { model: string; channel: string }[] {
   return spec.kind === 'trace' ? [{ model: spec.model, channel: spec.channel }] : spec.streams.map(({ model, channel }) => ({ model, channel }));

@@ -127,6 +127,6 @@ describe('tokenfleet simulate', () => {
   it('a scenario without a simulation section is an error', async () => {
     const { code, stderr } = await cli('simulate', resolve(repoRoot, 'scenarios/deepseek-v3-r1-2025-02-27-realized.yaml'));
     expect(code).toBe(1);
-    expect(stderr).toMatch(/simulation: the scenario has no simulation section/);
+    expect(stderr).toMatch(/^tokenfleet: .*deepseek-v3-r1-2025-02-27-realized\.yaml: simulation: expected a simulation section \(/);
   });
 });
