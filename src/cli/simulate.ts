@@ -34,10 +34,9 @@ export function registerSimulate(program: Command, io: CliIo): void {
     .option('--no-progress', 'no progress bar on the terminal')
     .option('--single-thread', 'generate the workload and look up the KV cache on the simulating thread (same results, slower)')
     .action((scenarioPath: string, options: SimulateCliOptions) => {
-      const scenario = readSimulationScenarioFile(scenarioPath);
-      if (options.seed !== undefined && !/^\d+$/.test(options.seed)) throw new InputError(`expected a whole number >= 0, got "${options.seed}"`, '--seed');
-      const seed = options.seed === undefined ? undefined : Number(options.seed);
+      const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
       if (options.html) checkWritable(options.html);
+      const scenario = readSimulationScenarioFile(scenarioPath);
       const { fromBucket, toBucket } = bucketRange(scenario, options);
       const bar = options.progress !== false && process.stderr.isTTY ? progressBar((toBucket - fromBucket) * (scenario.window.bucketMs / 1000)) : null;
       const startedMs = Date.now();
@@ -67,6 +66,15 @@ export function registerSimulate(program: Command, io: CliIo): void {
       const { fleet: _fleet, statement: _statement, ...printable } = report;
       io.stdout(options.json ? `${JSON.stringify(printable, null, 2)}\n` : summary(report));
     });
+}
+
+/** --seed: a whole number the generators take exactly (a safe integer). */
+function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(seed)) {
+    throw new InputError(`expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got "${text}"`, '--seed');
+  }
+  return seed;
 }
 
 function progressBar(totalSeconds: number): SingleBar {

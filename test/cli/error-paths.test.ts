@@ -6,6 +6,7 @@ import { DEEPSEEK_REALIZED_SCENARIO, repoRoot, runCli, sharedRoot } from '../hel
 import { SMALL_SYNTHETIC } from '../scenario/small-synthetic.js';
 
 const MOONCAKE = resolve(repoRoot, 'scenarios/mooncake-conversation.yaml');
+const AZURE = resolve(repoRoot, 'scenarios/azure-conversation-2023.yaml');
 const MOONCAKE_TRACE = '../../shared/traces/mooncake_fast25/conversation_trace.jsonl';
 
 /** The Mooncake scenario with its trace path replaced, in a folder of its own; returns the folder and the scenario's path. */
@@ -85,6 +86,16 @@ describe('a scenario without a simulation section', () => {
       expect(expectOneLineError(await runCli(command, DEEPSEEK_REALIZED_SCENARIO))).toBe(
         `tokenfleet: ${DEEPSEEK_REALIZED_SCENARIO}: simulation: expected a simulation section ` +
           '(the workload and serving policies to replay; `tokenfleet report` prices given traffic)\n',
+      );
+    }
+  });
+});
+
+describe('--seed', () => {
+  it('rejects what is not a whole number the generators take exactly', async () => {
+    for (const seed of ['99999999999999999999', '9007199254740992', '-1', '1e3', '']) {
+      expect(expectOneLineError(await runCli('simulate', AZURE, '--seed', seed))).toBe(
+        `tokenfleet: --seed: expected a whole number from 0 to 9007199254740991, got "${seed}"\n`,
       );
     }
   });
