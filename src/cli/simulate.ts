@@ -64,7 +64,13 @@ export function registerSimulate(program: Command, io: CliIo): void {
       }
       if (options.html) writeFileAtomic(options.html, renderSimulationHtml(report));
       const { fleet: _fleet, statement: _statement, ...printable } = report;
-      io.stdout(options.json ? `${JSON.stringify(printable, null, 2)}\n` : summary(report));
+      if (options.json) {
+        io.stdout(`${JSON.stringify(printable, null, 2)}\n`);
+        const stalled = inFlightWarning(report);
+        if (stalled) io.stderr(`tokenfleet: warning: ${stalled}\n`);
+      } else {
+        io.stdout(simulationSummary(report));
+      }
     });
 }
 
@@ -88,18 +94,30 @@ function progressBar(totalSeconds: number): SingleBar {
   return bar;
 }
 
-function summary(report: SimulationReport): string {
+/** Requests the run left unfinished when its events ran out (it drains past the window): a stalled fleet. */
+function inFlightWarning(report: SimulationReport): string | undefined {
+  const inFlight = report.fleet.requests.inFlightAtEnd;
+  if (inFlight === 0) return undefined;
+  return `${formatNumber(inFlight, 0)} request${inFlight === 1 ? ' was' : 's were'} still in flight when the run ended: the fleet stalled and never finished ${inFlight === 1 ? 'it' : 'them'}`;
+}
+
+/** The text `simulate` prints. */
+export function simulationSummary(report: SimulationReport): string {
   const t = report.totals;
   const pct = (x: number | null) => (x === null ? '–' : formatPercent(x));
   const ms = (x: number | null) => (x === null ? '–' : `${formatNumber(x * 1000, 0)} ms`);
+  const s = (x: number | null) => (x === null ? '–' : `${formatNumber(x, 1)} s`);
   const n = (x: number | null) => (x === null ? '–' : formatNumber(x, 0));
+  const stalled = inFlightWarning(report);
   return [
     report.scenario,
     `requests   ${n(report.requests)} (${n(report.completed)} completed, ${n(report.rejected)} rejected) in ${report.wallSeconds.toFixed(1)} s wall, ${n(report.events)} events`,
+    ...(stalled ? [`warning    ${stalled}`] : []),
     `prefill    ${n(report.throughput.prefillTokensPerSecondPerNode)} input tokens/s per node`,
     `decode     ${n(report.throughput.decodeTokensPerSecondPerNode)} output tokens/s per node, ${report.throughput.decodeTokensPerSecondPerUser?.toFixed(1) ?? '–'} tokens/s per user (median)`,
     `TTFT       p50 ${ms(report.latency.ttftSeconds.p50)}, p90 ${ms(report.latency.ttftSeconds.p90)}, p99 ${ms(report.latency.ttftSeconds.p99)}`,
     `TPOT       p50 ${ms(report.latency.tpotSeconds.p50)}, p90 ${ms(report.latency.tpotSeconds.p90)}, p99 ${ms(report.latency.tpotSeconds.p99)}`,
+    `e2e        p50 ${s(report.latency.e2eSeconds.p50)}, p90 ${s(report.latency.e2eSeconds.p90)}, p99 ${s(report.latency.e2eSeconds.p99)}`,
     `KV cache   ${pct(report.cacheHitShare)} of input tokens hit; mean KV length per output token ${n(report.meanKvLengthPerOutputToken)}`,
     `money      cost $${n(t.costUsd)}, theoretical revenue $${n(t.theoreticalRevenueUsd)}, cost-profit margin ${pct(t.costProfitMargin)}` +
       (t.realizedRevenueUsd === null ? '' : `; realized $${n(t.realizedRevenueUsd)} (${pct(t.realizedCostProfitMargin)})`),

@@ -2,6 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { simulationSummary } from '../../src/cli/simulate.js';
+import { readScenarioFile } from '../../src/io/scenario-file.js';
+import { workloadEnvironment } from '../../src/io/workload-env.js';
+import { simulate } from '../../src/scenario/simulate.js';
 import { DEEPSEEK_REALIZED_SCENARIO, repoRoot, runCli, sharedRoot } from '../helpers.js';
 import { SMALL_SYNTHETIC } from '../scenario/small-synthetic.js';
 
@@ -98,6 +102,25 @@ describe('--seed', () => {
         `tokenfleet: --seed: expected a whole number from 0 to 9007199254740991, got "${seed}"\n`,
       );
     }
+  });
+});
+
+describe('the simulate summary', () => {
+  const report = simulate(readScenarioFile(AZURE), { env: workloadEnvironment(AZURE), fromBucket: 6, toBucket: 7 });
+
+  it('prints end-to-end latency percentiles', () => {
+    const e2e = report.latency.e2eSeconds;
+    const line = simulationSummary(report).split('\n').find((l) => l.startsWith('e2e'));
+    expect(line).toMatch(/^e2e {8}p50 [\d.]+ s, p90 [\d.]+ s, p99 [\d.]+ s$/);
+    expect(Number(line!.match(/p50 ([\d.]+) s/)![1])).toBeCloseTo(e2e.p50!, 1);
+  });
+
+  it('warns of requests still in flight when the run ended', () => {
+    expect(report.fleet.requests.inFlightAtEnd).toBe(0);
+    expect(simulationSummary(report)).not.toContain('warning');
+    const stalled = { ...report, fleet: { ...report.fleet, requests: { ...report.fleet.requests, inFlightAtEnd: 3 } } };
+    const lines = simulationSummary(stalled).split('\n');
+    expect(lines[2]).toBe('warning    3 requests were still in flight when the run ended: the fleet stalled and never finished them');
   });
 });
 
