@@ -4,6 +4,7 @@ import { workloadEnvironment } from '../io/workload-env.js';
 import { formatNumber, formatPercent } from '../report/format.js';
 import { workloadStats } from '../scenario/workload-stats.js';
 import type { CliIo } from './main.js';
+import { skippedRowsLine } from './skipped-rows.js';
 import { bucketRange } from './window-flags.js';
 
 export function registerWorkload(program: Command, io: CliIo): void {
@@ -25,6 +26,7 @@ export function registerWorkload(program: Command, io: CliIo): void {
       const n = (value: number | null, decimals = 0) => (value === null ? '–' : formatNumber(value, decimals));
       const lines = [
         `requests                          ${n(stats.requests)}`,
+        ...(stats.skippedTraceRows > 0 ? [`skipped                           ${skippedRowsLine(stats.skippedTraceRows, stats.firstSkippedTraceRow)}`] : []),
         `mean input / output tokens        ${n(stats.meanInputTokens)} / ${n(stats.meanOutputTokens)} (input/output ${n(stats.outputTokens ? stats.inputTokens / stats.outputTokens : null, 2)})`,
         `prefix reuse (unbounded cache)    ${stats.prefixReuseShare === null ? '–' : formatPercent(stats.prefixReuseShare)} of input tokens`,
         `mean KV length per output token   ${n(stats.meanKvLengthPerOutputToken)}`,

@@ -20,7 +20,7 @@ try {
   ]);
   const spec = readSimulationScenarioFile(scenarioPath).simulation;
   const { fromSeconds, toSeconds } = request;
-  const { source, skippedRows } = openWorkload(spec.workload, request.seed, workloadEnvironment(scenarioPath), fromSeconds, toSeconds);
+  const { source, skippedRows, skippedExamples } = openWorkload(spec.workload, request.seed, workloadEnvironment(scenarioPath), fromSeconds, toSeconds);
   const names: WorkloadThreadMessage = { type: 'names', models: [...source.models], channels: [...source.channels] };
   port.postMessage(names);
   writer.setState(RUNNING);
@@ -31,6 +31,9 @@ try {
     if (record.arrivalSeconds >= toSeconds) break;
   }
   source.close?.();
+  // Posted before the ring is done, so the simulating thread finds it once it has read every record.
+  const examples = skippedExamples();
+  if (examples.length > 0) port.postMessage({ type: 'skipped', examples: [...examples] } satisfies WorkloadThreadMessage);
   writer.flush();
   writer.setSkippedRows(skippedRows());
   writer.setState(DONE);

@@ -45,7 +45,7 @@ export interface WorkloadEnvironment {
     path: string,
     format: TraceFormat | undefined,
     options: { model: string; channel: string; skipMalformed: boolean },
-  ): RequestSource & { readonly skippedRows: number };
+  ): RequestSource & { readonly skippedRows: number; readonly skippedExamples: readonly string[] };
   /** Every row's input and output tokens, for empirical lengths. */
   traceLengths(path: string): { inputs: ArrayLike<number>; outputs: ArrayLike<number> };
 }
@@ -127,6 +127,8 @@ export interface OpenWorkload {
   source: RequestSource;
   /** Malformed trace rows skipped so far (with skipMalformed). */
   skippedRows(): number;
+  /** The first few of them, each `file:line: what was expected`. */
+  skippedExamples(): readonly string[];
 }
 
 export function openWorkload(spec: WorkloadSpec, seed: number, env: WorkloadEnvironment, fromSeconds: number, toSeconds: number): OpenWorkload {
@@ -135,7 +137,7 @@ export function openWorkload(spec: WorkloadSpec, seed: number, env: WorkloadEnvi
     let source: RequestSource = trace;
     if (spec.rateScale !== 1) source = scaleRate(source, spec.rateScale);
     if (spec.offsetSeconds !== 0) source = shiftTime(source, spec.offsetSeconds);
-    return { source: timeWindow(source, fromSeconds, toSeconds), skippedRows: () => trace.skippedRows };
+    return { source: timeWindow(source, fromSeconds, toSeconds), skippedRows: () => trace.skippedRows, skippedExamples: () => trace.skippedExamples };
   }
   const streams = spec.streams.map((stream): SyntheticStream => ({
     model: stream.model,
@@ -154,7 +156,7 @@ export function openWorkload(spec: WorkloadSpec, seed: number, env: WorkloadEnvi
   const lastBucket = Math.ceil(toSeconds / spec.bucketSeconds);
   const profile = RateProfile.uniform(fromSeconds, spec.bucketSeconds, spec.ratesPerSecond.slice(firstBucket, lastBucket));
   const source = new SyntheticSource({ profile, interArrivalCv: spec.interArrivalCv, streams, blockTokens: spec.blockTokens }, new Rng(seed, 'workload'));
-  return { source, skippedRows: () => 0 };
+  return { source, skippedRows: () => 0, skippedExamples: () => [] };
 }
 
 function lengthModel(stream: StreamFile, env: WorkloadEnvironment): LengthModel {

@@ -105,6 +105,42 @@ describe('--seed', () => {
   });
 });
 
+describe('skipped trace rows', () => {
+  /** The Mooncake scenario over 200 rows of its trace, two of them broken, skipped. */
+  function skipping(): string {
+    const { dir, scenario } = mooncakeWithTrace('trace.jsonl\n      skipMalformed: true');
+    const rows = readFileSync(resolve(sharedRoot, 'traces/mooncake_fast25/conversation_trace.jsonl'), 'utf8').split('\n').slice(0, 200);
+    rows[3] = '{"timestamp": 1, "input_length": "x"}';
+    rows[99] = 'not json';
+    writeFileSync(join(dir, 'trace.jsonl'), rows.join('\n'));
+    return scenario;
+  }
+  const line = 'skipped    2 malformed trace rows (first: trace.jsonl:4: expected "input_length" to be a whole number ≥ 0)';
+
+  it('simulate prints how many and the first; --json keeps the count', async () => {
+    const scenario = skipping();
+    const text = await runCli('simulate', scenario, '--no-progress');
+    expect(text.code).toBe(0);
+    expect(text.stdout.split('\n')).toContain(line);
+    const json = await runCli('simulate', scenario, '--json');
+    expect(JSON.parse(json.stdout).skippedTraceRows).toBe(2);
+  });
+
+  it('workload prints them too', async () => {
+    const scenario = skipping();
+    const { code, stdout } = await runCli('workload', scenario);
+    expect(code).toBe(0);
+    expect(stdout).toContain(line.replace('skipped    ', 'skipped                           '));
+    const json = JSON.parse((await runCli('workload', scenario, '--json')).stdout);
+    expect(json).toMatchObject({ skippedTraceRows: 2, firstSkippedTraceRow: 'trace.jsonl:4: expected "input_length" to be a whole number ≥ 0' });
+  });
+
+  it('a run that skipped nothing says nothing about it', async () => {
+    const { stdout } = await runCli('simulate', AZURE, '--from', '18:45', '--to', '18:50');
+    expect(stdout).not.toMatch(/skipped|warning/);
+  });
+});
+
 describe('the simulate summary', () => {
   const report = simulate(readScenarioFile(AZURE), { env: workloadEnvironment(AZURE), fromBucket: 6, toBucket: 7 });
 
