@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { NumberFormat } from '../catalog/gpus.js';
 import { lookupGpu } from '../catalog/gpus.js';
-import { lookupModel, type ServingPrecision } from '../catalog/models.js';
+import { lookupModel, type ModelSpec, type ServingPrecision } from '../catalog/models.js';
 import { InputError } from '../errors.js';
 import {
   batchForTargetSpeed,
@@ -31,10 +31,10 @@ interface PerfOptions {
   redundantExperts?: string;
   overlap?: string;
   batchPerGpu?: string;
-  kvLen: string;
-  tokensPerGpu: string;
-  inputLen: string;
-  cachedLen: string;
+  kvLen?: string;
+  tokensPerGpu?: string;
+  inputLen?: string;
+  cachedLen?: string;
   sweep?: boolean;
   targetTpsPerUser?: string;
   imbalance?: string;
@@ -165,29 +165,61 @@ function sweepTable(points: readonly SweepPoint[]): string {
   return [`${'seq/GPU'.padStart(8)} ${'step'.padStart(12)} ${'tok/s/GPU'.padStart(10)} ${'tok/s/node'.padStart(12)} ${'tok/s/user'.padStart(10)}`, ...rows].join('\n');
 }
 
+/** Defaults of the flags that apply to one phase only (undefined in the options means not given). */
+const DEFAULTS = { batchPerGpu: '128', kvLen: '4096', tokensPerGpu: '16384', inputLen: '4096', cachedLen: '0' } as const;
+
+const PHASE_ONLY: Record<'prefill' | 'decode', readonly (keyof PerfOptions)[]> = {
+  prefill: ['tokensPerGpu', 'inputLen', 'cachedLen'],
+  decode: ['sweep', 'targetTpsPerUser', 'batchPerGpu', 'kvLen', 'mtp', 'mtpAcceptance'],
+};
+
+const flag = (key: keyof PerfOptions): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/** `--kv-len applies`, `--sweep, --kv-len apply`. */
+const flagsApply = (keys: readonly (keyof PerfOptions)[]): string => `${keys.map(flag).join(', ')} appl${keys.length === 1 ? 'ies' : 'y'}`;
+
+/** Flags that would be ignored, or that would override one another, are an error rather than a silent choice. */
+function checkFlagCombinations(options: PerfOptions, phase: 'prefill' | 'decode', model: ModelSpec): void {
+  const given = (key: keyof PerfOptions) => options[key] !== undefined;
+  const other = phase === 'prefill' ? 'decode' : 'prefill';
+  const misplaced = PHASE_ONLY[other].filter(given);
+  if (misplaced.length > 0) {
+    throw new InputError(`${flagsApply(misplaced)} to --phase ${other} only, not ${phase}`);
+  }
+  const expertFlags = (['imbalance', 'expertSkew', 'eplb', 'routingNoise'] as const).filter(given);
+  if (!model.moe && expertFlags.length > 0) {
+    throw new InputError(`${model.id} has no experts: ${flagsApply(expertFlags)} to MoE models only`);
+  }
+  const conflicts: [boolean, string][] = [
+    [given('eplb') && !given('expertSkew'), '--eplb places the experts of --expert-skew: give --expert-skew too, or --imbalance alone'],
+    [given('imbalance') && given('expertSkew'), '--imbalance and --expert-skew both set the expert imbalance: give one'],
+    [given('batchPerGpu') && given('targetTpsPerUser'), '--batch-per-gpu and --target-tps-per-user both choose the batch: give one'],
+    [given('batchPerGpu') && given('sweep'), '--sweep runs through every batch size: drop --batch-per-gpu'],
+    [given('mtpAcceptance') && !given('mtp'), '--mtp-acceptance applies to the draft tokens of --mtp: give --mtp too'],
+  ];
+  for (const [conflict, message] of conflicts) if (conflict) throw new InputError(message);
+}
+
 export function runPerf(options: PerfOptions, io: CliIo): void {
-  const model = lookupModel(options.model);
-  const gpu = lookupGpu(options.gpu);
   if (options.phase !== 'prefill' && options.phase !== 'decode') {
     throw new InputError(`--phase must be prefill or decode, got "${options.phase}"`);
   }
+  const model = lookupModel(options.model);
+  const gpu = lookupGpu(options.gpu);
+  checkFlagCombinations(options, options.phase, model);
   const layout = layoutFrom(options, model.moe?.routedExperts ?? 0);
   const step = createStepTimeModel(model, gpu, layout, options.phase);
   const out = (value: unknown, text: string): void => io.stdout(`${options.json ? JSON.stringify(value, null, 2) : text}\n`);
 
   if (options.phase === 'prefill') {
-    if (options.sweep || options.targetTpsPerUser !== undefined || options.mtp !== undefined) {
-      throw new InputError('--sweep, --target-tps-per-user and --mtp apply to --phase decode only');
-    }
-    const inputLen = number(options.inputLen, '--input-len', true, 1);
-    const cachedLen = number(options.cachedLen, '--cached-len', true, 0);
+    const inputLen = number(options.inputLen ?? DEFAULTS.inputLen, '--input-len', true, 1);
+    const cachedLen = number(options.cachedLen ?? DEFAULTS.cachedLen, '--cached-len', true, 0);
     if (cachedLen >= inputLen) throw new InputError(`--cached-len (${cachedLen}) must be below --input-len (${inputLen})`);
-    const load = uniformPrefillLoad(number(options.tokensPerGpu, '--tokens-per-gpu', true, 1), inputLen, cachedLen);
+    const load = uniformPrefillLoad(number(options.tokensPerGpu ?? DEFAULTS.tokensPerGpu, '--tokens-per-gpu', true, 1), inputLen, cachedLen);
     const result = evaluatePrefill(step, load);
     out(result, describe(result));
     return;
   }
-  const kvLen = number(options.kvLen, '--kv-len', false, 0);
+  const kvLen = number(options.kvLen ?? DEFAULTS.kvLen, '--kv-len', false, 0);
   const target =
     options.targetTpsPerUser === undefined ? undefined : number(options.targetTpsPerUser, '--target-tps-per-user', false, 0);
   const found = target === undefined ? undefined : batchForTargetSpeed(step, kvLen, target);
@@ -208,7 +240,7 @@ export function runPerf(options: PerfOptions, io: CliIo): void {
     );
     return;
   }
-  const sequences = number(options.batchPerGpu ?? '128', '--batch-per-gpu', true, 1);
+  const sequences = number(options.batchPerGpu ?? DEFAULTS.batchPerGpu, '--batch-per-gpu', true, 1);
   const result = evaluateDecode(step, { sequences, kvTokens: sequences * kvLen });
   out(result, describe(result));
 }
@@ -227,17 +259,17 @@ export function registerPerf(program: Command, io: CliIo): void {
     .option('--redundant-experts <n>', 'redundant expert copies over the unit (EPLB; default fills otherwise empty slots)')
     .option('--overlap <mode>', `overlap scheme: ${OVERLAP_MODES.join(', ')}`)
     .option('--precision <pairs>', 'number formats, e.g. gemm=fp8,experts=fp4,kvCache=fp8')
-    .option('--imbalance <factor>', 'most-loaded GPU expert rows over the mean (>= 1)')
+    .option('--imbalance <factor>', 'most-loaded GPU expert rows over the mean (>= 1); or --expert-skew')
     .option('--expert-skew <s>', 'Zipf skew of expert loads (0 = uniform); placement round-robin unless --eplb')
     .option('--routing-noise', 'add finite-batch routing noise to the expert imbalance')
     .option('--eplb', 'replicate hot experts into the redundant slots (with --expert-skew)')
     .option('--mtp <n>', 'decode: draft tokens per step (multi-token prediction / speculative decoding)')
-    .option('--mtp-acceptance <p>', 'decode: acceptance rate of each draft token (default 0.85)')
-    .option('--batch-per-gpu <n>', 'decode: sequences per GPU', undefined)
-    .option('--kv-len <n>', 'decode: mean KV length per sequence', '4096')
-    .option('--tokens-per-gpu <n>', 'prefill: new tokens per GPU per step', '16384')
-    .option('--input-len <n>', 'prefill: prompt length', '4096')
-    .option('--cached-len <n>', 'prefill: cached prefix per prompt', '0')
+    .option('--mtp-acceptance <p>', 'decode, with --mtp: acceptance rate of each draft token (default 0.85)')
+    .option('--batch-per-gpu <n>', `decode: sequences per GPU (default ${DEFAULTS.batchPerGpu})`)
+    .option('--kv-len <n>', `decode: mean KV length per sequence (default ${DEFAULTS.kvLen})`)
+    .option('--tokens-per-gpu <n>', `prefill: new tokens per GPU per step (default ${DEFAULTS.tokensPerGpu})`)
+    .option('--input-len <n>', `prefill: prompt length (default ${DEFAULTS.inputLen})`)
+    .option('--cached-len <n>', `prefill: cached prefix per prompt (default ${DEFAULTS.cachedLen})`)
     .option('--sweep', 'decode: print the throughput-latency curve as the batch grows')
     .option('--target-tps-per-user <n>', 'decode: find the largest batch that keeps this many tokens/s per user')
     .option('--json', 'print JSON')

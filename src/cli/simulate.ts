@@ -2,13 +2,15 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
-import { readScenarioFile } from '../io/scenario-file.js';
+import { readSimulationScenarioFile } from '../io/scenario-file.js';
 import { workloadEnvironment } from '../io/workload-env.js';
 import { workloadInWorkerThread } from '../io/workload-thread.js';
 import { formatNumber, formatPercent } from '../report/format.js';
 import { renderSimulationHtml } from '../report/simulation-html.js';
-import { simulate, type SimulationReport } from '../scenario/simulate.js';
+import { simulate, type SimulateOptions, type SimulationReport } from '../scenario/simulate.js';
+import type { WorkloadEnvironment } from '../scenario/workload-spec.js';
 import type { CliIo } from './main.js';
+import { skippedRowsLine } from './skipped-rows.js';
 import { bucketRange } from './window-flags.js';
 
 interface SimulateCliOptions {
@@ -34,10 +36,10 @@ export function registerSimulate(program: Command, io: CliIo): void {
     .option('--no-progress', 'no progress bar on the terminal')
     .option('--single-thread', 'generate the workload and look up the KV cache on the simulating thread (same results, slower)')
     .action((scenarioPath: string, options: SimulateCliOptions) => {
-      const scenario = readScenarioFile(scenarioPath);
-      if (options.seed !== undefined && !/^\d+$/.test(options.seed)) throw new InputError(`expected a whole number >= 0, got "${options.seed}"`, '--seed');
-      const seed = options.seed === undefined ? undefined : Number(options.seed);
+      const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
       if (options.html) checkWritable(options.html);
+      const scenario = readSimulationScenarioFile(scenarioPath);
+      const skipped = watchSkippedRows(workloadEnvironment(scenarioPath), options.singleThread ? undefined : workloadInWorkerThread(scenarioPath));
       const { fromBucket, toBucket } = bucketRange(scenario, options);
       const bar = options.progress !== false && process.stderr.isTTY ? progressBar((toBucket - fromBucket) * (scenario.window.bucketMs / 1000)) : null;
       const startedMs = Date.now();
@@ -47,8 +49,8 @@ export function registerSimulate(program: Command, io: CliIo): void {
           seed,
           fromBucket,
           toBucket,
-          env: workloadEnvironment(scenarioPath),
-          openWorkloadWithCacheHits: options.singleThread ? undefined : workloadInWorkerThread(scenarioPath),
+          env: skipped.env,
+          openWorkloadWithCacheHits: skipped.openWorkloadWithCacheHits,
           nowMs: () => Date.now(),
           onProgress: bar
             ? (p) => {
@@ -65,8 +67,52 @@ export function registerSimulate(program: Command, io: CliIo): void {
       }
       if (options.html) writeFileAtomic(options.html, renderSimulationHtml(report));
       const { fleet: _fleet, statement: _statement, ...printable } = report;
-      io.stdout(options.json ? `${JSON.stringify(printable, null, 2)}\n` : summary(report));
+      if (options.json) {
+        io.stdout(`${JSON.stringify(printable, null, 2)}\n`);
+        const stalled = inFlightWarning(report);
+        if (stalled) io.stderr(`tokenfleet: warning: ${stalled}\n`);
+      } else {
+        io.stdout(simulationSummary(report, skipped.examples()[0]));
+      }
     });
+}
+
+/** --seed: a whole number the generators take exactly (a safe integer). */
+function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(seed)) {
+    throw new InputError(`expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got "${text}"`, '--seed');
+  }
+  return seed;
+}
+
+/**
+ * The workload's openers, watched for the trace rows they skip: simulate() reports how many, and the
+ * summary also shows the first, from whichever thread read the trace.
+ */
+function watchSkippedRows(
+  env: WorkloadEnvironment,
+  threaded: SimulateOptions['openWorkloadWithCacheHits'],
+): { env: WorkloadEnvironment; openWorkloadWithCacheHits: SimulateOptions['openWorkloadWithCacheHits']; examples(): readonly string[] } {
+  let examples = (): readonly string[] => [];
+  return {
+    env: {
+      ...env,
+      openTrace(...args) {
+        const trace = env.openTrace(...args);
+        examples = () => trace.skippedExamples;
+        return trace;
+      },
+    },
+    openWorkloadWithCacheHits:
+      threaded &&
+      ((request) => {
+        const workload = threaded(request);
+        examples = workload.skippedExamples;
+        return workload;
+      }),
+    examples: () => examples(),
+  };
 }
 
 function progressBar(totalSeconds: number): SingleBar {
@@ -80,18 +126,31 @@ function progressBar(totalSeconds: number): SingleBar {
   return bar;
 }
 
-function summary(report: SimulationReport): string {
+/** Requests the run left unfinished when its events ran out (it drains past the window): a stalled fleet. */
+function inFlightWarning(report: SimulationReport): string | undefined {
+  const inFlight = report.fleet.requests.inFlightAtEnd;
+  if (inFlight === 0) return undefined;
+  return `${formatNumber(inFlight, 0)} request${inFlight === 1 ? ' was' : 's were'} still in flight when the run ended: the fleet stalled and never finished ${inFlight === 1 ? 'it' : 'them'}`;
+}
+
+/** The text `simulate` prints; `firstSkipped` is the first malformed trace row skipped, if any. */
+export function simulationSummary(report: SimulationReport, firstSkipped?: string): string {
   const t = report.totals;
   const pct = (x: number | null) => (x === null ? '–' : formatPercent(x));
   const ms = (x: number | null) => (x === null ? '–' : `${formatNumber(x * 1000, 0)} ms`);
+  const s = (x: number | null) => (x === null ? '–' : `${formatNumber(x, 1)} s`);
   const n = (x: number | null) => (x === null ? '–' : formatNumber(x, 0));
+  const stalled = inFlightWarning(report);
   return [
     report.scenario,
     `requests   ${n(report.requests)} (${n(report.completed)} completed, ${n(report.rejected)} rejected) in ${report.wallSeconds.toFixed(1)} s wall, ${n(report.events)} events`,
+    ...(stalled ? [`warning    ${stalled}`] : []),
+    ...(report.skippedTraceRows > 0 ? [`skipped    ${skippedRowsLine(report.skippedTraceRows, firstSkipped)}`] : []),
     `prefill    ${n(report.throughput.prefillTokensPerSecondPerNode)} input tokens/s per node`,
     `decode     ${n(report.throughput.decodeTokensPerSecondPerNode)} output tokens/s per node, ${report.throughput.decodeTokensPerSecondPerUser?.toFixed(1) ?? '–'} tokens/s per user (median)`,
     `TTFT       p50 ${ms(report.latency.ttftSeconds.p50)}, p90 ${ms(report.latency.ttftSeconds.p90)}, p99 ${ms(report.latency.ttftSeconds.p99)}`,
     `TPOT       p50 ${ms(report.latency.tpotSeconds.p50)}, p90 ${ms(report.latency.tpotSeconds.p90)}, p99 ${ms(report.latency.tpotSeconds.p99)}`,
+    `e2e        p50 ${s(report.latency.e2eSeconds.p50)}, p90 ${s(report.latency.e2eSeconds.p90)}, p99 ${s(report.latency.e2eSeconds.p99)}`,
     `KV cache   ${pct(report.cacheHitShare)} of input tokens hit; mean KV length per output token ${n(report.meanKvLengthPerOutputToken)}`,
     `money      cost $${n(t.costUsd)}, theoretical revenue $${n(t.theoreticalRevenueUsd)}, cost-profit margin ${pct(t.costProfitMargin)}` +
       (t.realizedRevenueUsd === null ? '' : `; realized $${n(t.realizedRevenueUsd)} (${pct(t.realizedCostProfitMargin)})`),

@@ -7,9 +7,29 @@ export function readTextFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new InputError(`cannot read: ${reason}`, path);
+    throw new InputError(`cannot read: ${fileErrorReason(error)}`, path);
+  }
+}
+
+/** Why a file could not be opened, in a few words and without the path (the caller names it once). */
+export function fileErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  const message = (error as Error).message;
+  // Node's own messages end with the syscall and the path ("..., open '/x'"): keep the reason only.
+  return code && message.startsWith(`${code}: `) ? message.slice(code.length + 2).replace(/, \w+ '.*'$/, '') : message;
+}
+
+/** Why `path` could not be read as a file, or undefined if it can. */
+export function unreadableFileReason(path: string): string | undefined {
+  try {
+    if (statSync(path).isDirectory()) return 'is a directory';
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (error) {
+    return fileErrorReason(error);
   }
 }
 

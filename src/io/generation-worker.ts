@@ -12,16 +12,15 @@ const { scenarioPath, request, ring, port } = workerData as GenerationThreadData
 const writer = new BlockRecordWriter(ring);
 
 try {
-  const [{ readScenarioFile }, { workloadEnvironment }, { openWorkload }, { newRequestRecord }] = await Promise.all([
+  const [{ readSimulationScenarioFile }, { workloadEnvironment }, { openWorkload }, { newRequestRecord }] = await Promise.all([
     import('./scenario-file.js'),
     import('./workload-env.js'),
     import('../scenario/workload-spec.js'),
     import('../workload/request.js'),
   ]);
-  const spec = readScenarioFile(scenarioPath).simulation;
-  if (!spec) throw new Error(`${scenarioPath} has no simulation section`);
+  const spec = readSimulationScenarioFile(scenarioPath).simulation;
   const { fromSeconds, toSeconds } = request;
-  const { source, skippedRows } = openWorkload(spec.workload, request.seed, workloadEnvironment(scenarioPath), fromSeconds, toSeconds);
+  const { source, skippedRows, skippedExamples } = openWorkload(spec.workload, request.seed, workloadEnvironment(scenarioPath), fromSeconds, toSeconds);
   const names: WorkloadThreadMessage = { type: 'names', models: [...source.models], channels: [...source.channels] };
   port.postMessage(names);
   writer.setState(RUNNING);
@@ -32,6 +31,9 @@ try {
     if (record.arrivalSeconds >= toSeconds) break;
   }
   source.close?.();
+  // Posted before the ring is done, so the simulating thread finds it once it has read every record.
+  const examples = skippedExamples();
+  if (examples.length > 0) port.postMessage({ type: 'skipped', examples: [...examples] } satisfies WorkloadThreadMessage);
   writer.flush();
   writer.setSkippedRows(skippedRows());
   writer.setState(DONE);

@@ -1,7 +1,8 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '../errors.js';
+import { fileErrorReason } from './files.js';
 import type { RequestRecord, RequestSource } from '../workload/request.js';
 import { traceParser, type TraceFormat } from '../workload/traceFormats.js';
 
@@ -24,7 +25,12 @@ export class LineReader {
     try {
       this.fd = openSync(path, 'r');
     } catch (error) {
-      throw new InputError(`cannot open: ${(error as Error).message}`, path);
+      throw new InputError(`cannot open: ${fileErrorReason(error)}`, path);
+    }
+    // A folder opens, then fails its first read: say so now, as for a missing file.
+    if (fstatSync(this.fd).isDirectory()) {
+      this.close();
+      throw new InputError('cannot open: is a directory', path);
     }
     this.buffer = Buffer.allocUnsafe(chunkBytes);
   }
@@ -88,11 +94,20 @@ export interface TraceSource extends RequestSource {
   readonly skippedExamples: readonly string[];
 }
 
-/** Infers the format from the file name: .jsonl → Mooncake, .csv → Azure 2023. */
-export function traceFormatOf(path: string): TraceFormat {
+/** The format the file name tells: .jsonl → Mooncake, .csv → Azure 2023; undefined for any other name. */
+export function inferTraceFormat(path: string): TraceFormat | undefined {
   if (path.endsWith('.jsonl')) return 'mooncake';
   if (path.endsWith('.csv')) return 'azure-2023';
-  throw new InputError('cannot tell the trace format: expected a .csv (Azure 2023) or .jsonl (Mooncake) file', path);
+  return undefined;
+}
+
+export const UNKNOWN_TRACE_FORMAT = 'cannot tell the trace format: expected a .csv (Azure 2023) or .jsonl (Mooncake) file';
+
+/** Infers the format from the file name (inferTraceFormat), or fails naming the file. */
+export function traceFormatOf(path: string): TraceFormat {
+  const format = inferTraceFormat(path);
+  if (format === undefined) throw new InputError(UNKNOWN_TRACE_FORMAT, path);
+  return format;
 }
 
 /** A streaming source over a trace file; arrivals must be in time order (both public traces are). */

@@ -7,7 +7,7 @@ import type { OpenWorkload } from '../scenario/workload-spec.js';
 import type { RequestRecord } from '../workload/request.js';
 import { HitRecordReader, newRecordRing } from './record-formats.js';
 import { FAILED, type RingBuffers } from './record-ring.js';
-import { postedError, type WorkloadThreadMessage } from './thread-messages.js';
+import { postedError, postedSkippedExamples, type WorkloadThreadMessage } from './thread-messages.js';
 import { superviseThreads } from './thread-supervisor.js';
 
 export interface GenerationThreadData {
@@ -66,9 +66,16 @@ export function workloadInWorkerThread(
     const names = receiveMessageOnPort(generationPort)?.message as WorkloadThreadMessage | undefined;
     if (names?.type !== 'names') fail();
     const { models, channels } = names as Extract<WorkloadThreadMessage, { type: 'names' }>;
+    let skippedExamples: readonly string[] = [];
+    const close = (): void => {
+      // The generation thread posts its skipped rows before it finishes: read them while its port is open.
+      skippedExamples = postedSkippedExamples(generationPort) ?? skippedExamples;
+      threads.close();
+    };
     return {
-      source: { models, channels, resolvesCacheHits: true, next: (out: RequestRecord) => reader.next(out, fail), close: threads.close },
+      source: { models, channels, resolvesCacheHits: true, next: (out: RequestRecord) => reader.next(out, fail), close },
       skippedRows: () => reader.skippedRows,
+      skippedExamples: () => skippedExamples,
     };
   };
 }

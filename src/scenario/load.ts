@@ -4,12 +4,23 @@ import { InputError } from '../errors.js';
 import { buildScenario, type Scenario } from './build.js';
 import { formatKeyPath, ScenarioError, type KeyPath } from './scenario-error.js';
 import { scenarioSchema, type ScenarioFile } from './schema.js';
+import { workloadTraceFiles } from './workload-spec.js';
+import type { TraceFormat } from '../workload/traceFormats.js';
+
+export interface LoadOptions {
+  /**
+   * What is wrong with a trace file the simulation section names (its path as written), or undefined
+   * when it can be read. Given, every such file is checked as the scenario loads, and a problem is
+   * reported at its key; the core itself never touches files.
+   */
+  traceFileProblem?: (path: string, format: TraceFormat | undefined) => string | undefined;
+}
 
 /**
  * Reads a scenario from YAML or JSON text (JSON is YAML). Any problem becomes one InputError:
  * `file:line: key.path: what was expected`.
  */
-export function loadScenario(text: string, fileName: string): Scenario {
+export function loadScenario(text: string, fileName: string, options: LoadOptions = {}): Scenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntaxError = doc.errors[0];
@@ -19,8 +30,17 @@ export function loadScenario(text: string, fileName: string): Scenario {
   }
   const parsed = scenarioSchema.safeParse(doc.toJS(), { reportInput: true });
   if (!parsed.success) throw schemaError(parsed.error.issues, doc, lineCounter, fileName);
+  const file = parsed.data as ScenarioFile;
   try {
-    return buildScenario(parsed.data as ScenarioFile);
+    const scenario = buildScenario(file);
+    const problemOf = options.traceFileProblem;
+    if (problemOf && file.simulation) {
+      for (const trace of workloadTraceFiles(file.simulation.workload, ['simulation', 'workload'])) {
+        const problem = problemOf(trace.path, trace.format);
+        if (problem !== undefined) throw new ScenarioError(trace.key, problem);
+      }
+    }
+    return scenario;
   } catch (error) {
     if (error instanceof ScenarioError) {
       const line = lineOf(doc, lineCounter, error.path);

@@ -45,7 +45,7 @@ export interface WorkloadEnvironment {
     path: string,
     format: TraceFormat | undefined,
     options: { model: string; channel: string; skipMalformed: boolean },
-  ): RequestSource & { readonly skippedRows: number };
+  ): RequestSource & { readonly skippedRows: number; readonly skippedExamples: readonly string[] };
   /** Every row's input and output tokens, for empirical lengths. */
   traceLengths(path: string): { inputs: ArrayLike<number>; outputs: ArrayLike<number> };
 }
@@ -107,6 +107,16 @@ export function buildWorkloadSpec(
   };
 }
 
+/** Every trace file the workload section reads (path as written), with the key that names it and its format if given. */
+export function workloadTraceFiles(file: SimulationFile['workload'], at: KeyPath): { key: KeyPath; path: string; format?: TraceFormat }[] {
+  const files: { key: KeyPath; path: string; format?: TraceFormat }[] = [];
+  if (file.trace) files.push({ key: [...at, 'trace', 'path'], path: file.trace.path, format: file.trace.format });
+  file.synthetic?.streams.forEach((stream, i) => {
+    if (stream.lengthsFromTrace !== undefined) files.push({ key: [...at, 'synthetic', 'streams', i, 'lengthsFromTrace'], path: stream.lengthsFromTrace });
+  });
+  return files;
+}
+
 /** The models and channels the workload will send, to check the price books before a long run. */
 export function workloadNames(spec: WorkloadSpec): { model: string; channel: string }[] {
   return spec.kind === 'trace' ? [{ model: spec.model, channel: spec.channel }] : spec.streams.map(({ model, channel }) => ({ model, channel }));
@@ -117,6 +127,8 @@ export interface OpenWorkload {
   source: RequestSource;
   /** Malformed trace rows skipped so far (with skipMalformed). */
   skippedRows(): number;
+  /** The first few of them, each `file:line: what was expected`. */
+  skippedExamples(): readonly string[];
 }
 
 export function openWorkload(spec: WorkloadSpec, seed: number, env: WorkloadEnvironment, fromSeconds: number, toSeconds: number): OpenWorkload {
@@ -125,7 +137,7 @@ export function openWorkload(spec: WorkloadSpec, seed: number, env: WorkloadEnvi
     let source: RequestSource = trace;
     if (spec.rateScale !== 1) source = scaleRate(source, spec.rateScale);
     if (spec.offsetSeconds !== 0) source = shiftTime(source, spec.offsetSeconds);
-    return { source: timeWindow(source, fromSeconds, toSeconds), skippedRows: () => trace.skippedRows };
+    return { source: timeWindow(source, fromSeconds, toSeconds), skippedRows: () => trace.skippedRows, skippedExamples: () => trace.skippedExamples };
   }
   const streams = spec.streams.map((stream): SyntheticStream => ({
     model: stream.model,
@@ -144,7 +156,7 @@ export function openWorkload(spec: WorkloadSpec, seed: number, env: WorkloadEnvi
   const lastBucket = Math.ceil(toSeconds / spec.bucketSeconds);
   const profile = RateProfile.uniform(fromSeconds, spec.bucketSeconds, spec.ratesPerSecond.slice(firstBucket, lastBucket));
   const source = new SyntheticSource({ profile, interArrivalCv: spec.interArrivalCv, streams, blockTokens: spec.blockTokens }, new Rng(seed, 'workload'));
-  return { source, skippedRows: () => 0 };
+  return { source, skippedRows: () => 0, skippedExamples: () => [] };
 }
 
 function lengthModel(stream: StreamFile, env: WorkloadEnvironment): LengthModel {

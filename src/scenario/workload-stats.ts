@@ -18,6 +18,9 @@ export interface WorkloadStats {
   /** Causal attention pairs per uncached prompt token (prefill attention weight). */
   attentionPairsPerComputedToken: number | null;
   byStream: Record<string, { requests: number; inputTokens: number; outputTokens: number }>;
+  /** Malformed trace rows skipped (only when the scenario asks to skip them), and the first of them. */
+  skippedTraceRows: number;
+  firstSkippedTraceRow: string | null;
 }
 
 /**
@@ -28,7 +31,7 @@ export function workloadStats(scenario: Scenario, env: WorkloadEnvironment, from
   const spec = scenario.simulation;
   if (!spec) throw new ScenarioError(['simulation'], 'the scenario has no simulation section (a workload to draw)');
   const bucketSeconds = scenario.window.bucketMs / 1000;
-  const { source } = openWorkload(spec.workload, spec.seed, env, fromBucket * bucketSeconds, toBucket * bucketSeconds);
+  const { source, skippedRows, skippedExamples } = openWorkload(spec.workload, spec.seed, env, fromBucket * bucketSeconds, toBucket * bucketSeconds);
   const cache = new PrefixCache(Number.POSITIVE_INFINITY);
   const record = newRequestRecord();
   const byStream: WorkloadStats['byStream'] = {};
@@ -69,5 +72,7 @@ export function workloadStats(scenario: Scenario, env: WorkloadEnvironment, from
     meanKvLengthPerOutputToken: per(kvTokenProduct, output),
     attentionPairsPerComputedToken: per(pairs, input - hits),
     byStream,
+    skippedTraceRows: skippedRows(),
+    firstSkippedTraceRow: skippedExamples()[0] ?? null,
   };
 }

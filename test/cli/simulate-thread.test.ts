@@ -57,6 +57,18 @@ describe('simulate with the workload on worker threads', () => {
     expect(withoutWallTime(threaded.stdout)).toBe(withoutWallTime(single.stdout));
   });
 
+  it('the rows the generation thread skipped are summed up as on one thread, with the first of them', async () => {
+    const scenario = mooncakeScenarioWith((rows) => {
+      rows[41] = '{"timestamp": 1, "input_length": "x"}';
+      rows[120] = 'not json';
+    }, true);
+    const [threaded, single] = await Promise.all([run('simulate', scenario, '--no-progress'), run('simulate', scenario, '--single-thread', '--no-progress')]);
+    expect(threaded.code).toBe(0);
+    expect(threaded.stdout.split('\n')).toContain('skipped    2 malformed trace rows (first: trace.jsonl:42: expected "input_length" to be a whole number ≥ 0)');
+    const withoutWall = (text: string) => text.replace(/ in [\d.]+ s wall/, '');
+    expect(withoutWall(threaded.stdout)).toBe(withoutWall(single.stdout));
+  });
+
   it('a malformed trace row read by the generation thread is the same one-line error', async () => {
     const scenario = mooncakeScenarioWith((rows) => {
       rows[249] = '{"timestamp": 1, "input_length": "x"}';

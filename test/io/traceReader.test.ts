@@ -91,8 +91,11 @@ describe('malformed rows', () => {
     expect(source.skippedExamples[1]).toMatch(/^mixed\.csv:4: /);
   });
 
-  it('names a file it cannot open', () => {
-    expect(() => openTrace(join(tmp, 'absent.csv'))).toThrow(InputError);
+  it('names a file it cannot open, once, with the reason in a few words', () => {
+    const absent = join(tmp, 'absent.csv');
+    expect(() => openTrace(absent)).toThrow(InputError);
+    expect(() => openTrace(absent)).toThrow(new InputError('cannot open: no such file', absent));
+    expect(() => openTrace(tmp, 'mooncake')).toThrow(`${tmp}: cannot open: is a directory`);
   });
 });
 
