@@ -141,9 +141,10 @@ export function simulationSummary(report: SimulationReport, firstSkipped?: strin
   const s = (x: number | null) => (x === null ? '–' : `${formatNumber(x, 1)} s`);
   const n = (x: number | null) => (x === null ? '–' : formatNumber(x, 0));
   const stalled = inFlightWarning(report);
+  const tooLong = report.fleet.requests.rejectedTooLongForDecode;
   return [
     report.scenario,
-    `requests   ${n(report.requests)} (${n(report.completed)} completed, ${n(report.rejected)} rejected) in ${report.wallSeconds.toFixed(1)} s wall, ${n(report.events)} events`,
+    `requests   ${n(report.requests)} (${n(report.completed)} completed, ${n(report.rejected)} rejected${tooLong > 0 ? `, ${n(tooLong)} of them too long for one decode GPU's KV` : ''}) in ${report.wallSeconds.toFixed(1)} s wall, ${n(report.events)} events`,
     ...(stalled ? [`warning    ${stalled}`] : []),
     ...(report.skippedTraceRows > 0 ? [`skipped    ${skippedRowsLine(report.skippedTraceRows, firstSkipped)}`] : []),
     `prefill    ${n(report.throughput.prefillTokensPerSecondPerNode)} input tokens/s per node`,

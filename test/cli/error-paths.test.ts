@@ -158,6 +158,12 @@ describe('the simulate summary', () => {
     const lines = simulationSummary(stalled).split('\n');
     expect(lines[2]).toBe('warning    3 requests were still in flight when the run ended: the fleet stalled and never finished them');
   });
+
+  it('says how many rejections were requests too long for one decode GPU', () => {
+    expect(simulationSummary(report).split('\n')[1]).toMatch(/\(\d[\d,]* completed, 0 rejected\) in/);
+    const tooLong = { ...report, rejected: 2, fleet: { ...report.fleet, requests: { ...report.fleet.requests, rejected: 2, rejectedTooLongForDecode: 2 } } };
+    expect(simulationSummary(tooLong).split('\n')[1]).toMatch(/, 2 rejected, 2 of them too long for one decode GPU's KV\) in/);
+  });
 });
 
 /** The small synthetic scenario with its lengths drawn from `trace`. */
