@@ -57,6 +57,7 @@ export abstract class Pool<U extends UnitBase> {
         this.stateChanged(u);
         this.servingUnits++;
         this.changed(nowSeconds);
+        this.onUnitReady(u, nowSeconds);
         return;
       }
     }
@@ -71,12 +72,15 @@ export abstract class Pool<U extends UnitBase> {
       unit.state = PROVISIONING;
       this.stateChanged(unit);
       this.ctx.queue.schedule(nowSeconds + provisionSeconds, EV_UNIT_READY, this.poolIndex * 1048576 + unit.index);
+      this.changed(nowSeconds);
     } else {
       unit.state = ACTIVE;
       this.stateChanged(unit);
       this.servingUnits++;
+      this.changed(nowSeconds);
+      // Work waiting for room (decode's line) may take it now, as when a provisioned unit is ready.
+      this.onUnitReady(unit, nowSeconds);
     }
-    this.changed(nowSeconds);
   }
 
   unitReady(unitIndex: number, nowSeconds: number): void {

@@ -37,6 +37,24 @@ describe('decode admission', () => {
     expect(result.latency.e2eSeconds.max).toBeCloseTo(99.01, 6);
   });
 
+  it('a decode unit the schedule adds takes the waiting line at once', () => {
+    // One unit of one GPU holding 1,000 KV tokens: the first request (800 + 100) fills it for 99 s of
+    // steps, the second (400 + 100) waits. A second unit comes at 10 s and takes the waiting request
+    // then, not at the next step boundary of a running unit.
+    const config = decodeUnits(1);
+    config.decode.plan = { kind: 'schedule', steps: [{ atSeconds: 0, units: 1 }, { atSeconds: 10.5, units: 2 }] };
+    const requests = [
+      { arrivalSeconds: 0, inputTokens: 800, outputTokens: 100 },
+      { arrivalSeconds: 0.05, inputTokens: 400, outputTokens: 100 },
+    ];
+    const result = runFleet(config, arraySource(requests), model);
+    expect(result.requests.completed).toBe(2);
+    expect(maxDecodeWaiting(result)).toBe(1);
+    // Joins at 10.5 s, then 99 steps of 1 s: done at 109.5 s, 109.45 s after it arrived (it used to
+    // wait for the running unit's next event, its last step at 99.01 s, and end at 198.01 s).
+    expect(result.latency.e2eSeconds.max).toBeCloseTo(109.45, 6);
+  });
+
   it.each(['deepseek', 'least-loaded', 'round-robin'] as const)('rejects a request too long for any decode GPU instead of stalling the line behind it (%s)', (balancer) => {
     // First a request whose prompt + answer (950 + 100) exceeds a decode GPU's 1,000 KV tokens, then
     // twenty that fit. It used to wait at the head of the line for good, and every later one behind it.
