@@ -131,9 +131,9 @@ export function simulate(scenario: Scenario, options: SimulateOptions): Simulati
   const pick = (s: { p50: number | null; p90: number | null; p99: number | null }): Percentiles => ({ p50: s.p50, p90: s.p90, p99: s.p99 });
   const sums = fleet.buckets.slice(0, buckets.length).reduce(
     (acc, bucket) => {
-      acc.prefillTokens += (bucket.prefillInputTokensPerSecondPerNode ?? 0) * bucket.nodeSeconds.prefill;
+      acc.prefillTokens += bucket.prefillInputTokens;
       acc.prefillNodeSeconds += bucket.nodeSeconds.prefill;
-      acc.decodeTokens += (bucket.decodeOutputTokensPerSecondPerNode ?? 0) * bucket.nodeSeconds.decode;
+      acc.decodeTokens += bucket.decodeOutputTokens;
       acc.decodeNodeSeconds += bucket.nodeSeconds.decode;
       return acc;
     },

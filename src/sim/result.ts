@@ -40,6 +40,10 @@ export interface BucketResult {
   tokens: TokenRow[];
   nodeSeconds: PerPool<number>;
   averageNodes: PerPool<number>;
+  /** Prompt tokens prefilled (cached ones included, as DeepSeek counts). */
+  prefillInputTokens: number;
+  /** Output tokens decoded. */
+  decodeOutputTokens: number;
   /** Prompt tokens (cached ones included, as DeepSeek counts) per second per prefill node. */
   prefillInputTokensPerSecondPerNode: number | null;
   /** Prompt tokens computed (cache misses) per second per prefill node. */
@@ -177,6 +181,8 @@ export function buildResult(inputs: ResultInputs): FleetResult {
       tokens: tokenRows(m, models, channels, b),
       nodeSeconds: { prefill: prefillNodeSeconds, decode: decodeNodeSeconds },
       averageNodes: { prefill: prefillNodeSeconds / seconds, decode: decodeNodeSeconds / seconds },
+      prefillInputTokens: m.get(F.prefillInputTokens, b),
+      decodeOutputTokens: m.get(F.decodeOutputTokens, b),
       prefillInputTokensPerSecondPerNode: ratio(m.get(F.prefillInputTokens, b), prefillNodeSeconds),
       prefillComputedTokensPerSecondPerNode: ratio(m.get(F.prefillComputedTokens, b), prefillNodeSeconds),
       decodeOutputTokensPerSecondPerNode: ratio(m.get(F.decodeOutputTokens, b), decodeNodeSeconds),
