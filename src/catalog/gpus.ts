@@ -171,9 +171,14 @@ export function knownGpuIds(): string[] {
   return GPUS.map((gpu) => gpu.id);
 }
 
+/** The GPU with this id (any case, surrounding spaces ignored), or undefined; callers raise their own error. */
+export function findGpu(id: string): GpuSpec | undefined {
+  return byId.get(id.trim().toLowerCase());
+}
+
 /** Finds a GPU by id, case-insensitively; unknown ids are an InputError listing the known ones. */
 export function lookupGpu(id: string): GpuSpec {
-  const gpu = byId.get(id.trim().toLowerCase());
+  const gpu = findGpu(id);
   if (!gpu) throw new InputError(`unknown GPU "${id}"; known GPUs: ${knownGpuIds().join(', ')}`);
   return gpu;
 }

@@ -226,9 +226,14 @@ export function knownModelIds(): string[] {
   return MODELS.map((model) => model.id);
 }
 
+/** The model with this id (any case, surrounding spaces ignored), or undefined; callers raise their own error. */
+export function findModel(id: string): ModelSpec | undefined {
+  return byId.get(id.trim().toLowerCase());
+}
+
 /** Finds a model by id, case-insensitively; unknown ids are an InputError listing the known ones. */
 export function lookupModel(id: string): ModelSpec {
-  const model = byId.get(id.trim().toLowerCase());
+  const model = findModel(id);
   if (!model) throw new InputError(`unknown model "${id}"; known models: ${knownModelIds().join(', ')}`);
   return model;
 }

@@ -99,6 +99,7 @@ function layoutFrom(options: PerfOptions, routedExperts: number): UnitLayoutInpu
   return layout;
 }
 
+// Exactly `digits` decimals, so the table's columns line up ("21.0", "0.00 ms"); formatNumber trims them.
 const fmt = (value: number, digits = 0): string =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (seconds: number): string => `${fmt(seconds * 1e3, 2)} ms`;

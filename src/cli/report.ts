@@ -26,6 +26,7 @@ export function registerReport(program: Command, io: CliIo): void {
     .action((scenarioPath: string, options: ReportOptions) => {
       for (const path of [options.csv, options.html]) if (path) checkWritable(path);
       const scenario = readScenarioFile(scenarioPath);
+      // Checked here too to name the file; scenarioLedger's own guard serves library callers.
       if (!scenario.traffic) {
         throw new InputError('has no traffic to price: `report` prices given volumes; `tokenfleet simulate` makes them from the workload', scenarioPath);
       }

@@ -4,7 +4,7 @@ import type { NodeStepMs } from '../econ/fleet-usage.js';
 import type { PoolSpec } from '../econ/ledger.js';
 import { ScenarioError, type KeyPath } from './scenario-error.js';
 import type { GpuCostFile, ScenarioFile } from './schema.js';
-import { knownGpuIds, lookupGpu } from '../catalog/gpus.js';
+import { findGpu, knownGpuIds, lookupGpu } from '../catalog/gpus.js';
 
 // A year of round-the-clock use, 365 x 24 hours, for amortising capex.
 const HOURS_PER_YEAR = 8760;
@@ -98,7 +98,7 @@ function resolveStepTimes(
 }
 
 function checkGpu(gpu: string, path: KeyPath): void {
-  if (!knownGpuIds().includes(gpu.trim().toLowerCase())) {
+  if (!findGpu(gpu)) {
     throw new ScenarioError(path, `unknown GPU "${gpu}" (known GPUs: ${knownGpuIds().join(', ')})`);
   }
 }

@@ -1,5 +1,5 @@
 import { lookupGpu } from '../catalog/gpus.js';
-import { kvBytesPerToken, knownModelIds, lookupModel } from '../catalog/models.js';
+import { findModel, kvBytesPerToken, knownModelIds } from '../catalog/models.js';
 import { isInputError } from '../errors.js';
 import type { UnitLayoutInput } from '../perf/layout.js';
 import { createStepTimeModel, type UnitStepModel } from '../perf/step-model.js';
@@ -39,10 +39,10 @@ interface WindowInfo {
 const PATH: KeyPath = ['simulation'];
 
 export function buildSimulation(file: SimulationFile, pools: readonly PoolPlan[], window: WindowInfo): SimulationSpec {
-  if (!knownModelIds().includes(file.model.trim().toLowerCase())) {
+  const model = findModel(file.model);
+  if (!model) {
     throw new ScenarioError([...PATH, 'model'], `unknown model "${file.model}" (known models: ${knownModelIds().join(', ')})`);
   }
-  const model = lookupModel(file.model);
   const serving = file.serving;
   const prefillPool = findPool(pools, serving.prefill.pool, 'input', [...PATH, 'serving', 'prefill', 'pool']);
   const decodePool = findPool(pools, serving.decode.pool, 'output', [...PATH, 'serving', 'decode', 'pool']);

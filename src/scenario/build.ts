@@ -27,6 +27,15 @@ export interface Scenario {
   simulation: SimulationSpec | null;
 }
 
+/**
+ * The scenario's simulation section, for library functions that replay or draw its workload; without
+ * one, a ScenarioError at `simulation` saying what the section would have given (`needed`).
+ */
+export function requireSimulation(scenario: Scenario, needed: string): SimulationSpec {
+  if (!scenario.simulation) throw new ScenarioError(['simulation'], `the scenario has no simulation section (${needed})`);
+  return scenario.simulation;
+}
+
 export function buildScenario(file: ScenarioFile): Scenario {
   const window = buildWindow(file.window);
   const buckets: Scenario['buckets'] = [];

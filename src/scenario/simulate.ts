@@ -5,8 +5,7 @@ import { buildStatement } from '../report/build-statement.js';
 import type { StatementJson } from '../report/statement.js';
 import type { FleetResult } from '../sim/result.js';
 import { runFleet, type RunProgress } from '../sim/runFleet.js';
-import type { Scenario } from './build.js';
-import { ScenarioError } from './scenario-error.js';
+import { requireSimulation, type Scenario } from './build.js';
 import type { SimulationSpec } from './build-simulation.js';
 import { openWorkload, type OpenWorkload, type WorkloadEnvironment } from './workload-spec.js';
 
@@ -88,8 +87,7 @@ export interface SimulatedBucket {
 
 /** Replays the scenario's window through the fleet twin and prices what it served. */
 export function simulate(scenario: Scenario, options: SimulateOptions): SimulationReport {
-  const spec = scenario.simulation;
-  if (!spec) throw new ScenarioError(['simulation'], 'the scenario has no simulation section (a workload and serving policies)');
+  const spec = requireSimulation(scenario, 'a workload and serving policies');
   const fromBucket = options.fromBucket ?? 0;
   const toBucket = options.toBucket ?? scenario.buckets.length;
   const bucketSeconds = scenario.window.bucketMs / 1000;

@@ -1,7 +1,6 @@
 import { PrefixCache } from '../sim/prefixCache.js';
 import { newRequestRecord } from '../workload/request.js';
-import type { Scenario } from './build.js';
-import { ScenarioError } from './scenario-error.js';
+import { requireSimulation, type Scenario } from './build.js';
 import { openWorkload, type WorkloadEnvironment } from './workload-spec.js';
 
 /** What a workload is made of, before any fleet: the numbers to calibrate it against. */
@@ -28,8 +27,7 @@ export interface WorkloadStats {
  * cache in front of the prompts. Memory grows with the distinct prefix blocks, so keep the span short.
  */
 export function workloadStats(scenario: Scenario, env: WorkloadEnvironment, fromBucket = 0, toBucket = scenario.buckets.length): WorkloadStats {
-  const spec = scenario.simulation;
-  if (!spec) throw new ScenarioError(['simulation'], 'the scenario has no simulation section (a workload to draw)');
+  const spec = requireSimulation(scenario, 'a workload to draw');
   const bucketSeconds = scenario.window.bucketMs / 1000;
   const { source, skippedRows, skippedExamples } = openWorkload(spec.workload, spec.seed, env, fromBucket * bucketSeconds, toBucket * bucketSeconds);
   const cache = new PrefixCache(Number.POSITIVE_INFINITY);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GPUS, lookupGpu, flopsPerSecondFor } from '../../src/catalog/gpus.js';
-import { MODELS, kvBytesPerToken, lookupModel, parameterCounts, weightBytes } from '../../src/catalog/models.js';
+import { GPUS, findGpu, lookupGpu, flopsPerSecondFor } from '../../src/catalog/gpus.js';
+import { MODELS, findModel, kvBytesPerToken, lookupModel, parameterCounts, weightBytes } from '../../src/catalog/models.js';
 import { isInputError } from '../../src/errors.js';
 
 describe('GPU catalog', () => {
@@ -8,6 +8,11 @@ describe('GPU catalog', () => {
     for (const id of ['h800', 'h100-sxm', 'h200', 'h20', 'b200', 'gb200-nvl72', 'a100-80gb', 'mi300x', 'mi355x']) {
       expect(lookupGpu(id.toUpperCase()).id).toBe(id);
     }
+  });
+
+  it('findGpu matches as lookupGpu does, and answers undefined for an unknown id', () => {
+    expect(findGpu(' H800 ')).toBe(lookupGpu('h800'));
+    expect(findGpu('h900')).toBeUndefined();
   });
 
   it('rejects an unknown GPU with the known ids', () => {
@@ -77,5 +82,10 @@ describe('model catalog', () => {
   it('has unique ids and rejects unknown models', () => {
     expect(new Set(MODELS.map((m) => m.id)).size).toBe(MODELS.length);
     expect(() => lookupModel('gpt-5')).toThrow(/known models: deepseek-v3/);
+  });
+
+  it('findModel matches as lookupModel does, and answers undefined for an unknown id', () => {
+    expect(findModel(' DeepSeek-V3 ')).toBe(lookupModel('deepseek-v3'));
+    expect(findModel('gpt-5')).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import { simulationSummary } from '../../src/cli/simulate.js';
 import { readScenarioFile } from '../../src/io/scenario-file.js';
 import { workloadEnvironment } from '../../src/io/workload-env.js';
 import { simulate } from '../../src/scenario/simulate.js';
+import { workloadStats } from '../../src/scenario/workload-stats.js';
 import { DEEPSEEK_REALIZED_SCENARIO, repoRoot, runCli, sharedRoot } from '../helpers.js';
 import { SMALL_SYNTHETIC } from '../scenario/small-synthetic.js';
 
@@ -92,6 +93,17 @@ describe('a scenario without a simulation section', () => {
           '(the workload and serving policies to replay; `tokenfleet report` prices given traffic)\n',
       );
     }
+  });
+
+  it('is refused by the library functions too, at the key path, for callers that skip the file check', () => {
+    const scenario = readScenarioFile(DEEPSEEK_REALIZED_SCENARIO);
+    const env = workloadEnvironment(DEEPSEEK_REALIZED_SCENARIO);
+    expect(() => simulate(scenario, { env })).toThrow(
+      /^simulation: the scenario has no simulation section \(a workload and serving policies\)$/,
+    );
+    expect(() => workloadStats(scenario, env)).toThrow(
+      /^simulation: the scenario has no simulation section \(a workload to draw\)$/,
+    );
   });
 });
 
