@@ -7,8 +7,7 @@ import { workloadEnvironment } from '../io/workload-env.js';
 import { workloadInWorkerThread } from '../io/workload-thread.js';
 import { formatNumber, formatPercent } from '../report/format.js';
 import { renderSimulationHtml } from '../report/simulation-html.js';
-import { simulate, type SimulateOptions, type SimulationReport } from '../scenario/simulate.js';
-import type { WorkloadEnvironment } from '../scenario/workload-spec.js';
+import { simulate, type SimulationReport } from '../scenario/simulate.js';
 import type { CliIo } from './main.js';
 import { skippedRowsLine } from './skipped-rows.js';
 import { bucketRange } from './window-flags.js';
@@ -39,7 +38,6 @@ export function registerSimulate(program: Command, io: CliIo): void {
       const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
       if (options.html) checkWritable(options.html);
       const scenario = readSimulationScenarioFile(scenarioPath);
-      const skipped = watchSkippedRows(workloadEnvironment(scenarioPath), options.singleThread ? undefined : workloadInWorkerThread(scenarioPath));
       const { fromBucket, toBucket } = bucketRange(scenario, options);
       const bar = options.progress !== false && process.stderr.isTTY ? progressBar((toBucket - fromBucket) * (scenario.window.bucketMs / 1000)) : null;
       const startedMs = Date.now();
@@ -49,8 +47,8 @@ export function registerSimulate(program: Command, io: CliIo): void {
           seed,
           fromBucket,
           toBucket,
-          env: skipped.env,
-          openWorkloadWithCacheHits: skipped.openWorkloadWithCacheHits,
+          env: workloadEnvironment(scenarioPath),
+          openWorkloadWithCacheHits: options.singleThread ? undefined : workloadInWorkerThread(scenarioPath),
           nowMs: () => Date.now(),
           onProgress: bar
             ? (p) => {
@@ -72,7 +70,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
         const stalled = inFlightWarning(report);
         if (stalled) io.stderr(`tokenfleet: warning: ${stalled}\n`);
       } else {
-        io.stdout(simulationSummary(report, skipped.examples()[0]));
+        io.stdout(simulationSummary(report));
       }
     });
 }
@@ -84,35 +82,6 @@ function parseSeed(text: string): number {
     throw new InputError(`expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got "${text}"`, '--seed');
   }
   return seed;
-}
-
-/**
- * The workload's openers, watched for the trace rows they skip: simulate() reports how many, and the
- * summary also shows the first, from whichever thread read the trace.
- */
-function watchSkippedRows(
-  env: WorkloadEnvironment,
-  threaded: SimulateOptions['openWorkloadWithCacheHits'],
-): { env: WorkloadEnvironment; openWorkloadWithCacheHits: SimulateOptions['openWorkloadWithCacheHits']; examples(): readonly string[] } {
-  let examples = (): readonly string[] => [];
-  return {
-    env: {
-      ...env,
-      openTrace(...args) {
-        const trace = env.openTrace(...args);
-        examples = () => trace.skippedExamples;
-        return trace;
-      },
-    },
-    openWorkloadWithCacheHits:
-      threaded &&
-      ((request) => {
-        const workload = threaded(request);
-        examples = workload.skippedExamples;
-        return workload;
-      }),
-    examples: () => examples(),
-  };
 }
 
 function progressBar(totalSeconds: number): SingleBar {
@@ -133,8 +102,8 @@ function inFlightWarning(report: SimulationReport): string | undefined {
   return `${formatNumber(inFlight, 0)} request${inFlight === 1 ? ' was' : 's were'} still in flight when the run ended: the fleet stalled and never finished ${inFlight === 1 ? 'it' : 'them'}`;
 }
 
-/** The text `simulate` prints; `firstSkipped` is the first malformed trace row skipped, if any. */
-export function simulationSummary(report: SimulationReport, firstSkipped?: string): string {
+/** The text `simulate` prints. */
+export function simulationSummary(report: SimulationReport): string {
   const t = report.totals;
   const pct = (x: number | null) => (x === null ? '–' : formatPercent(x));
   const ms = (x: number | null) => (x === null ? '–' : `${formatNumber(x * 1000, 0)} ms`);
@@ -146,7 +115,7 @@ export function simulationSummary(report: SimulationReport, firstSkipped?: strin
     report.scenario,
     `requests   ${n(report.requests)} (${n(report.completed)} completed, ${n(report.rejected)} rejected${tooLong > 0 ? `, ${n(tooLong)} of them too long for one decode GPU's KV` : ''}) in ${report.wallSeconds.toFixed(1)} s wall, ${n(report.events)} events`,
     ...(stalled ? [`warning    ${stalled}`] : []),
-    ...(report.skippedTraceRows > 0 ? [`skipped    ${skippedRowsLine(report.skippedTraceRows, firstSkipped)}`] : []),
+    ...(report.skippedTraceRows > 0 ? [`skipped    ${skippedRowsLine(report.skippedTraceRows, report.firstSkippedTraceRow)}`] : []),
     `prefill    ${n(report.throughput.prefillTokensPerSecondPerNode)} input tokens/s per node`,
     `decode     ${n(report.throughput.decodeTokensPerSecondPerNode)} output tokens/s per node, ${report.throughput.decodeTokensPerSecondPerUser?.toFixed(1) ?? '–'} tokens/s per user (median)`,
     `TTFT       p50 ${ms(report.latency.ttftSeconds.p50)}, p90 ${ms(report.latency.ttftSeconds.p90)}, p99 ${ms(report.latency.ttftSeconds.p99)}`,

@@ -48,8 +48,9 @@ export interface SimulationReport {
   requests: number;
   completed: number;
   rejected: number;
-  /** Malformed trace rows skipped (only when the scenario asks to skip them). */
+  /** Malformed trace rows skipped (only when the scenario asks to skip them), and the first of them. */
   skippedTraceRows: number;
+  firstSkippedTraceRow: string | null;
   simulatedSeconds: number;
   wallSeconds: number;
   events: number;
@@ -98,7 +99,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): Simulati
   const cache = config.cache;
   const ahead = cache && config.api.maxQueuedRequests === Number.POSITIVE_INFINITY ? options.openWorkloadWithCacheHits : undefined;
   const window = { seed, fromSeconds: config.startSeconds, toSeconds: config.endSeconds };
-  const { source, skippedRows } =
+  const { source, skippedRows, skippedExamples } =
     cache && ahead
       ? ahead({ ...window, cacheCapacityTokens: cache.capacityBytes / config.kvBytesPerToken })
       : openWorkload(spec.workload, seed, options.env, window.fromSeconds, window.toSeconds);
@@ -145,6 +146,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): Simulati
     completed: fleet.requests.completed,
     rejected: fleet.requests.rejected,
     skippedTraceRows: skippedRows(),
+    firstSkippedTraceRow: skippedExamples()[0] ?? null,
     simulatedSeconds: fleet.window.finishSeconds - fleet.window.startSeconds,
     wallSeconds,
     events: fleet.engine.events,
