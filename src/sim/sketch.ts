@@ -55,6 +55,36 @@ export class LogHistogramSketch {
     if (value === value) this.counts[this.buckets.bucketOf(value)] += weight; // NaN: counted, in no bucket
   }
 
+  /**
+   * Adds values[from], values[from + stride], … below `to`, each with weight 1, as add() one by one
+   * would; negative entries are skipped (a caller's mark for "no value"). One call for many values:
+   * a double passed to a call the compiler does not inline is boxed on the heap, per value.
+   */
+  addEach(values: Float64Array, from: number, to: number, stride: number): void {
+    const counts = this.counts;
+    const buckets = this.buckets;
+    let total = this.total;
+    let sum = this.sum;
+    let minSeen = this.minSeen;
+    let maxSeen = this.maxSeen;
+    let zeroCount = this.zeroCount;
+    for (let i = from; i < to; i += stride) {
+      const value = values[i];
+      if (value < 0) continue;
+      total += 1;
+      sum += value;
+      if (value < minSeen) minSeen = value;
+      if (value > maxSeen) maxSeen = value;
+      if (value === 0) zeroCount += 1;
+      else if (value === value) counts[buckets.bucketOf(value)] += 1; // NaN: counted, in no bucket
+    }
+    this.total = total;
+    this.sum = sum;
+    this.minSeen = minSeen;
+    this.maxSeen = maxSeen;
+    this.zeroCount = zeroCount;
+  }
+
   merge(other: LogHistogramSketch): void {
     if (other.counts.length !== this.counts.length || other.logGamma !== this.logGamma) {
       throw new Error('LogHistogramSketch.merge: sketches have different layouts');

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LogHistogramSketch } from '../../src/sim/sketch.js';
 import { Rng } from '../../src/workload/rng.js';
@@ -35,5 +36,19 @@ describe('LogHistogramSketch', () => {
     expect(a.quantile(0.5)).toBeGreaterThan(9.0 * 0.98); // exact median ≈ 9.1
     expect(a.quantile(0.5)).toBeLessThan(9.1 * 1.02);
     expect(new LogHistogramSketch().quantile(0.5)).toBeNaN();
+  });
+
+  it('adds a strided batch as add() would one value at a time, skipping negative entries', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ min: -1, max: 1e7 }), fc.constantFrom(0, -1, Number.NaN, 1e-9, 5e6)), { maxLength: 60 }), fc.integer({ min: 1, max: 4 }), (values, stride) => {
+        const one = new LogHistogramSketch(0.02);
+        const batch = new LogHistogramSketch(0.02);
+        const from = stride > 1 ? 1 : 0;
+        for (let i = from; i < values.length; i += stride) if (!(values[i] < 0)) one.add(values[i]);
+        batch.addEach(Float64Array.from(values), from, values.length, stride);
+        const summary = (s: LogHistogramSketch) => [s.count, s.mean, s.min, s.max, ...[0.1, 0.5, 0.9, 0.99].map((q) => s.quantile(q))];
+        expect(summary(batch)).toEqual(summary(one));
+      }),
+    );
   });
 });
