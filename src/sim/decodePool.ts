@@ -330,7 +330,7 @@ export class DecodePool extends Pool<DecodeUnit> {
   /** Moves the GPU to its place in the unit's heap after its load changed. */
   private reorder(unit: DecodeUnit, rank: number): void {
     const g = rank * GPU_FIELDS;
-    unit.heap.update(rank, unit.gpus[g + G_N], this.secondaryByKv ? unit.gpus[g + G_A] : 0);
+    unit.heap.update(rank, unit.gpus, g + G_N, this.secondaryByKv ? g + G_A : -1);
   }
 
   /** Counts busy time and batch occupancy of runs still going when the run stops. */

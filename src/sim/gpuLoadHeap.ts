@@ -36,8 +36,14 @@ export class GpuLoadHeap {
     this.ranks[gpus] = gpus;
   }
 
-  /** Gives `rank` the key (n, a, rank) and restores the heap order. */
-  update(rank: number, n: number, a: number): void {
+  /**
+   * Gives `rank` the key (loads[nAt], loads[aAt] or 0 when aAt < 0, rank) and restores the heap order.
+   * The key is read here rather than passed: a double handed to a call the compiler does not inline
+   * is boxed on the heap, and this runs twice per request.
+   */
+  update(rank: number, loads: Float64Array, nAt: number, aAt: number): void {
+    const n = loads[nAt];
+    const a = aAt < 0 ? 0 : loads[aAt];
     const keys = this.keys;
     const ranks = this.ranks;
     const positions = this.positions;

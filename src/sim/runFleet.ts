@@ -269,7 +269,7 @@ class FleetRun implements SimContext {
     this.prefillQueued--;
     m.setGauge(this.prefillQueue, nowSeconds, this.prefillQueued);
     if (i32[at + R_OUTPUT] <= 1) {
-      this.finish(slot, nowSeconds, -1);
+      this.finish(slot, nowSeconds);
       return;
     }
     const t = this.config.kvTransfer;
@@ -286,9 +286,7 @@ class FleetRun implements SimContext {
   }
 
   decodeDone(slot: number, nowSeconds: number): void {
-    const requests = this.requests;
-    const tpotSeconds = (nowSeconds - requests.f64[slot * F64_PER_SLOT + R_FIRST_TOKEN]) / (requests.i32[slot * I32_PER_SLOT + R_OUTPUT] - 1);
-    this.finish(slot, nowSeconds, tpotSeconds);
+    this.finish(slot, nowSeconds);
   }
 
   decodeRejected(slot: number, nowSeconds: number): void {
@@ -305,7 +303,8 @@ class FleetRun implements SimContext {
     m.setGauge(this.inFlight, nowSeconds, requests.inFlight);
   }
 
-  private finish(slot: number, nowSeconds: number, tpotSeconds: number): void {
+  /** A request's last token is out (its first, for a one-token answer: no time per output token). */
+  private finish(slot: number, nowSeconds: number): void {
     const requests = this.requests;
     const m = this.metrics;
     const i32 = requests.i32;
@@ -313,8 +312,11 @@ class FleetRun implements SimContext {
     const at = slot * I32_PER_SLOT;
     const d = slot * F64_PER_SLOT;
     const arrival = f64[d + R_ARRIVAL];
-    const ttftSeconds = f64[d + R_FIRST_TOKEN] - arrival;
-    m.completed(nowSeconds, i32[at + R_MODEL], i32[at + R_CHANNEL], i32[at + R_INPUT], i32[at + R_OUTPUT], ttftSeconds, tpotSeconds, nowSeconds - arrival);
+    const firstToken = f64[d + R_FIRST_TOKEN];
+    const output = i32[at + R_OUTPUT];
+    // Computed here, not passed in: a double handed to a call the compiler does not inline is boxed.
+    const tpotSeconds = output > 1 ? (nowSeconds - firstToken) / (output - 1) : -1;
+    m.completed(nowSeconds, i32[at + R_MODEL], i32[at + R_CHANNEL], i32[at + R_INPUT], output, firstToken - arrival, tpotSeconds, nowSeconds - arrival);
     this.completed++;
     requests.release(slot);
     m.setGauge(this.inFlight, nowSeconds, requests.inFlight);

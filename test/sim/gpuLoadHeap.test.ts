@@ -23,7 +23,7 @@ describe('GpuLoadHeap', () => {
           expect(heap.first).toBe(0);
           for (const [at, requests, load] of updates) {
             const rank = at % gpus;
-            heap.update(rank, requests, load);
+            heap.update(rank, Float64Array.of(requests, load), 0, 1);
             n[rank] = requests;
             a[rank] = load;
             expect(heap.first).toBe(leastByScan(n, a));
