@@ -6,10 +6,6 @@
 export class Rng {
   /** xoshiro128** state s0..s3 (an Int32Array: plain int loads and stores on the hot path). */
   private readonly state = new Int32Array(4);
-  /** A second normal from the Box–Muller pair, or NaN. */
-  private spareNormal = Number.NaN;
-  /** The first normal of the pair drawPair() just drew. */
-  private pairNormal = 0;
 
   constructor(seed: number, stream = '') {
     let x = (hashString(stream) ^ Math.imul(seed >>> 0, 0x9e3779b9) ^ Math.floor(seed / 4294967296)) >>> 0;
@@ -87,31 +83,22 @@ export class Rng {
     return -mean * Math.log(1 - this.nextFloat());
   }
 
-  /** Standard normal by Box–Muller: every other call returns the spare of the pair the previous one drew. */
+  /**
+   * Standard normal by the ziggurat method (Marsaglia & Tsang, "The Ziggurat Method for Generating
+   * Random Variables", 2000; 128 layers), drawing the layer and the uniform from separate bits as
+   * Doornik advises ("An Improved Ziggurat Method to Generate Normal Random Samples", 2005). Two 32-bit
+   * draws give the layer (7 bits) and a uniform on [-1, 1) of 53 bits; 99% of the time that is the
+   * answer, with no logarithm or sine (Box–Muller's, which had cost a sixth of the workload thread).
+   */
   normal(): number {
-    // Small enough to inline at every call site; the pair itself is drawn out of line.
-    const spare = this.spareNormal;
-    if (spare === spare) {
-      this.spareNormal = Number.NaN;
-      return spare;
-    }
-    this.drawPair();
-    return this.pairNormal;
-  }
-
-  /** Sets pairNormal and spareNormal from u = nextFloat() (again while 0) and v = nextFloat(). */
-  private drawPair(): void {
-    // The nextFloat() steps written out with the state in locals: one load and store of the state per
-    // pair, and a function V8 keeps out of line, so the normal() inlined at each call site stays small.
-    const s = this.state;
-    let s0 = s[0];
-    let s1 = s[1];
-    let s2 = s[2];
-    let s3 = s[3];
-    let u = 0;
-    let v = -1;
-    while (v < 0) {
-      const hi = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 5;
+    for (;;) {
+      // Two nextUint32() steps with the state in locals, as in nextFloat().
+      const s = this.state;
+      let s0 = s[0];
+      let s1 = s[1];
+      let s2 = s[2];
+      let s3 = s[3];
+      const a = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
       let t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
@@ -119,25 +106,44 @@ export class Rng {
       s0 ^= s3;
       s2 ^= t;
       s3 = rotl(s3, 11);
-      const lo = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 6;
+      const b = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 4;
       t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
       s1 ^= s2;
       s0 ^= s3;
       s2 ^= t;
-      s3 = rotl(s3, 11);
-      const x = (hi * 67108864 + lo) / 9007199254740992;
-      if (u === 0) u = x;
-      else v = x;
+      s[0] = s0;
+      s[1] = s1;
+      s[2] = s2;
+      s[3] = rotl(s3, 11);
+      const layer = a & 127;
+      // The top 25 bits of a and 28 of b: a uniform on [0, 2^53), scaled to [-1, 1).
+      const u = ((a >>> 7) * 268435456 + b) / 4503599627370496 - 1;
+      if (Math.abs(u) < ZIGGURAT_CORE[layer]) return u * ZIGGURAT_X[layer];
+      const x = this.normalBeyondCore(layer, u);
+      if (x === x) return x; // NaN: rejected, draw again
     }
-    s[0] = s0;
-    s[1] = s1;
-    s[2] = s2;
-    s[3] = s3;
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spareNormal = r * Math.sin(2 * Math.PI * v);
-    this.pairNormal = r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** The ziggurat's rare cases: the tail beyond R (layer 0), or a layer's wedge; NaN if rejected. */
+  private normalBeyondCore(layer: number, u: number): number {
+    if (layer === 0) {
+      // Marsaglia's tail method: x > R with density ∝ exp(-x²/2), as Doornik writes it.
+      let x: number;
+      let y: number;
+      do {
+        x = Math.log(1 - this.nextFloat()) / ZIGGURAT_R;
+        y = Math.log(1 - this.nextFloat());
+      } while (-2 * y < x * x);
+      return u < 0 ? x - ZIGGURAT_R : ZIGGURAT_R - x;
+    }
+    const x = u * ZIGGURAT_X[layer];
+    const outer = ZIGGURAT_X[layer];
+    const inner = ZIGGURAT_X[layer + 1];
+    const f0 = Math.exp(-0.5 * (outer * outer - x * x));
+    const f1 = Math.exp(-0.5 * (inner * inner - x * x));
+    return f1 + this.nextFloat() * (f0 - f1) < 1 ? x : Number.NaN;
   }
 
   /** Gamma(shape, scale = 1) by Marsaglia & Tsang (2000); shape < 1 through the boost u^(1/shape). */
@@ -161,6 +167,26 @@ export class Rng {
       if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
     }
   }
+}
+
+// The ziggurat of the standard normal: 128 layers of equal area V, the base one ending at R
+// (Marsaglia & Tsang 2000, Table 1 for 128 layers: R = 3.442619855899, V = 9.91256303526217e-3).
+const ZIGGURAT_R = 3.442619855899;
+const ZIGGURAT_V = 9.91256303526217e-3;
+/** Layer i spans [0, X[i]) across; X[0] = V / f(R) (the base with its tail folded in), X[1] = R, X[128] = 0. */
+const ZIGGURAT_X = new Float64Array(129);
+/** X[i + 1] / X[i]: a uniform on (-1, 1) below it in magnitude lands under the curve for sure. */
+const ZIGGURAT_CORE = new Float64Array(128);
+{
+  let f = Math.exp(-0.5 * ZIGGURAT_R * ZIGGURAT_R);
+  ZIGGURAT_X[0] = ZIGGURAT_V / f;
+  ZIGGURAT_X[1] = ZIGGURAT_R;
+  for (let i = 2; i < 128; i++) {
+    ZIGGURAT_X[i] = Math.sqrt(-2 * Math.log(ZIGGURAT_V / ZIGGURAT_X[i - 1] + f));
+    f = Math.exp(-0.5 * ZIGGURAT_X[i] * ZIGGURAT_X[i]);
+  }
+  ZIGGURAT_X[128] = 0;
+  for (let i = 0; i < 128; i++) ZIGGURAT_CORE[i] = ZIGGURAT_X[i + 1] / ZIGGURAT_X[i];
 }
 
 function rotl(x: number, k: number): number {

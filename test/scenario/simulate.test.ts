@@ -58,7 +58,7 @@ describe('simulate a scenario', () => {
     const flapping = Array.from({ length: 20 }, (_, m) => `{ from: "00:${String(m).padStart(2, '0')}", units: ${m % 2 === 0 ? 3 : 1} }`).join(', ');
     const text = SMALL_SYNTHETIC.replace('bucket: 10m', 'bucket: 1m')
       .replaceAll('steps: [{ from: "00:00", units: 1 }]', `steps: [${flapping}]`)
-      .replace('requestsPerSecond: [2, 3]', `requestsPerSecond: [${Array(20).fill(6).join(', ')}]`);
+      .replace('requestsPerSecond: [2, 3]', `requestsPerSecond: [${Array(20).fill(8).join(', ')}]`);
     const dir = mkdtempSync(join(tmpdir(), 'tokenfleet-'));
     const path = join(dir, 'flapping.yaml');
     writeFileSync(path, text);
