@@ -8,10 +8,12 @@ import { readScenarioFile } from '../dist/io/scenario-file.js';
 import { workloadEnvironment } from '../dist/io/workload-env.js';
 import { workloadInWorkerThread } from '../dist/io/workload-thread.js';
 import { simulate } from '../dist/scenario/simulate.js';
+import { machinePaceMs } from './machine-pace.js';
 
 const path = fileURLToPath(new URL('../scenarios/deepseek-v3-r1-2025-02-27.yaml', import.meta.url));
 const scenario = readScenarioFile(path);
 const hours = Number(process.env.TOKENFLEET_BENCH_HOURS ?? scenario.buckets.length);
+const paceBeforeMs = machinePaceMs();
 const cpuBefore = cpuUsage();
 const startedMs = performance.now();
 const singleThread = process.env.TOKENFLEET_BENCH_SINGLE_THREAD === '1';
@@ -23,6 +25,8 @@ const report = simulate(scenario, {
 });
 const wallSeconds = (performance.now() - startedMs) / 1000;
 const cpu = cpuUsage(cpuBefore);
+const peakRssMiB = resourceUsage().maxRSS / 1024;
+const paceAfterMs = machinePaceMs();
 process.stdout.write(
   `${JSON.stringify({
     hours,
@@ -33,11 +37,12 @@ process.stdout.write(
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     simulatedRequestsPerWallSecond: report.requests / wallSeconds,
     simulatedSecondsPerWallSecond: report.simulatedSeconds / wallSeconds,
-    peakRssMiB: resourceUsage().maxRSS / 1024,
+    peakRssMiB,
     heapUsedMiB: memoryUsage().heapUsed / 2 ** 20,
     prefillTokensPerSecondPerNode: report.throughput.prefillTokensPerSecondPerNode,
     decodeTokensPerSecondPerNode: report.throughput.decodeTokensPerSecondPerNode,
     cacheHitShare: report.cacheHitShare,
     meanKvLengthPerOutputToken: report.meanKvLengthPerOutputToken,
+    machinePaceMs: { before: paceBeforeMs, after: paceAfterMs },
   })}\n`,
 );
