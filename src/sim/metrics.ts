@@ -89,8 +89,8 @@ export class FleetMetrics {
   /**
    * Completions whose latencies are not yet in the sketches, in order, LATENCY_FIELDS numbers each:
    * e2e, ttft, tpot (< 0: not recorded), bucket. The sketches take them a batch at a time, by
-   * LogHistogramSketch.addEach. Added one by one, each value was boxed on its way into add(): a replay
-   * of the busy hour without the six adds ran ~12% faster, and with them batched ~5%.
+   * LogHistogramSketch.addEach. Added one by one, each value was boxed on its way into add(); batched,
+   * the serving path over the busy hour ran ~5% faster (scripts/serving-replay.mjs).
    */
   private readonly pendingLatencies = new Float64Array(LATENCY_BATCH * LATENCY_FIELDS);
   private pendingCount = 0;

@@ -88,7 +88,8 @@ export class Rng {
    * Random Variables", 2000; 128 layers), drawing the layer and the uniform from separate bits as
    * Doornik advises ("An Improved Ziggurat Method to Generate Normal Random Samples", 2005). Two 32-bit
    * draws give the layer (7 bits) and a uniform on [-1, 1) of 53 bits; 99% of the time that is the
-   * answer, with no logarithm or sine (Box–Muller's, which had cost a sixth of the workload thread).
+   * answer, with no logarithm or sine (Box–Muller's: the generation thread's work over the busy hour
+   * went ~7% down, scripts/workload-draw.mjs).
    */
   normal(): number {
     for (;;) {
